@@ -1,9 +1,18 @@
 /**
  * The engine's public surface: review one document pair (base and head, either may be absent)
- * and return its findings. Everything here is pure of GitHub; the Action and the CLI call it.
+ * and return its findings. Nothing here knows about GitHub; the Action and the CLI call it.
  */
-import type { DocumentReview, SecurityModel } from './compare/finding.js';
+import { compareModels } from './compare/compare.js';
+import type { DocumentReview, Finding, Notice, RuleId, SecurityModel, Severity } from './compare/finding.js';
+import { ruleById } from './compare/rules.js';
+import { DEFAULT_STRENGTH_CLASSES } from './compare/strength.js';
+import { DocumentError } from './load/errors.js';
+import { DEFAULT_LIMITS, type Limits } from './load/limits.js';
+import { loadDocument, type LoadedDocument } from './load/loader.js';
 import type { FileSource } from './load/source.js';
+import { DEFAULT_TLS_PROTOCOLS } from './model/context.js';
+import { readModel } from './model/read.js';
+import type { ApiModel } from './model/types.js';
 
 export interface DocumentSide {
   source: FileSource;
@@ -13,13 +22,147 @@ export interface DocumentSide {
 
 export interface EngineOptions {
   model: SecurityModel;
+  limits?: Partial<Limits>;
+  /** Protocol names that carry TLS, added to the defaults. */
+  extraTlsProtocols?: readonly string[];
+  /** Strength class per scheme type (`http:<scheme>` for http), over the defaults. */
+  strengthClasses?: Readonly<Record<string, number>>;
+  /** Severity per rule, over the catalog's defaults. */
+  severities?: Partial<Record<RuleId, Severity>>;
 }
 
+type LoadedSide =
+  | { ok: true; document: LoadedDocument; model: ApiModel }
+  | { ok: false; error: DocumentError; filesRead: string[] };
+
 export async function reviewDocument(
-  _base: DocumentSide | null,
-  _head: DocumentSide | null,
-  _options: EngineOptions,
+  base: DocumentSide | null,
+  head: DocumentSide | null,
+  options: EngineOptions,
 ): Promise<DocumentReview> {
-  await Promise.resolve();
-  throw new Error('not implemented yet');
+  const baseSide = base ? await loadSide(base, options) : null;
+  const headSide = head ? await loadSide(head, options) : null;
+
+  const review: DocumentReview = {
+    base: base?.path ?? null,
+    head: head?.path ?? null,
+    status: documentStatus(base, head, baseSide, headSide),
+    filesRead: { base: filesOf(baseSide), head: filesOf(headSide) },
+    operations: { base: operationCount(baseSide), head: operationCount(headSide) },
+    findings: [],
+    notices: [],
+  };
+
+  if (!headSide) return review;
+
+  if (!headSide.ok) {
+    review.findings.push(invalidDocumentFinding(headSide.error, baseSide, options));
+    return review;
+  }
+
+  let baseModel: ApiModel | null = null;
+  if (baseSide?.ok) {
+    baseModel = baseSide.model;
+  } else if (baseSide) {
+    review.notices.push({
+      message:
+        `the base version cannot be read (${baseSide.error.reason}); ` +
+        'the head is reviewed as a new document',
+      location: { file: baseSide.error.file, line: baseSide.error.line },
+    });
+  }
+
+  review.notices.push(...headSide.model.notices);
+  review.findings.push(
+    ...compareModels(baseModel, headSide.model, {
+      model: options.model,
+      classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
+      severities: options.severities,
+    }),
+  );
+  return review;
 }
+
+async function loadSide(side: DocumentSide, options: EngineOptions): Promise<LoadedSide> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const tlsProtocols = [...DEFAULT_TLS_PROTOCOLS, ...(options.extraTlsProtocols ?? [])];
+
+  let document: LoadedDocument;
+  try {
+    document = await loadDocument(side.source, side.path, limits);
+  } catch (error) {
+    if (error instanceof DocumentError) return { ok: false, error, filesRead: [side.path] };
+    throw error;
+  }
+
+  try {
+    return { ok: true, document, model: readModel(document, { tlsProtocols }) };
+  } catch (error) {
+    if (error instanceof DocumentError) return { ok: false, error, filesRead: document.filesRead };
+    throw error;
+  }
+}
+
+function invalidDocumentFinding(
+  error: DocumentError,
+  baseSide: LoadedSide | null,
+  options: EngineOptions,
+): Finding {
+  const rule = ruleById('document-invalid');
+  const detail = `${error.file} line ${error.line}, column ${error.column}: ${error.reason}`;
+
+  return {
+    rule: rule.id,
+    severity: options.severities?.[rule.id] ?? rule.severity,
+    operation: '',
+    channel: '',
+    action: '',
+    server: null,
+    causes: ['document unreadable'],
+    message: rule.message({
+      operation: '',
+      server: null,
+      before: '',
+      after: '',
+      model: options.model,
+      causes: ['document unreadable'],
+      emptyOverride: false,
+      detail,
+    }),
+    before: baseSide?.ok ? `${baseSide.model.operations.length} operations reviewed` : 'unknown',
+    after: 'unreadable',
+    location: { file: error.file, line: error.line, column: error.column },
+    baseLocation: null,
+  };
+}
+
+function documentStatus(
+  base: DocumentSide | null,
+  head: DocumentSide | null,
+  baseSide: LoadedSide | null,
+  headSide: LoadedSide | null,
+): DocumentReview['status'] {
+  if (!base) return 'added';
+  if (!head) return 'deleted';
+  if (base.path !== head.path) return 'renamed';
+  if (baseSide?.ok && headSide?.ok && sameFiles(baseSide.document, headSide.document)) {
+    return 'unchanged';
+  }
+  return 'modified';
+}
+
+function sameFiles(base: LoadedDocument, head: LoadedDocument): boolean {
+  if (base.digests.size !== head.digests.size) return false;
+  return [...base.digests].every(([path, digest]) => head.digests.get(path) === digest);
+}
+
+function filesOf(side: LoadedSide | null): string[] {
+  if (!side) return [];
+  return side.ok ? side.document.filesRead : side.filesRead;
+}
+
+function operationCount(side: LoadedSide | null): number {
+  return side?.ok ? side.model.operations.length : 0;
+}
+
+export type { Notice };

@@ -72,6 +72,13 @@ export interface DocumentReview {
   filesRead: { base: string[]; head: string[] };
   operations: { base: number; head: number };
   findings: Finding[];
+  /** Things the engine skipped or assumed, each with where it stands; never silent. */
+  notices: Notice[];
+}
+
+export interface Notice {
+  message: string;
+  location: SourceLocation;
 }
 
 export interface ReviewResult {

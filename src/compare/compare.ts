@@ -1,0 +1,420 @@
+/**
+ * Compares the effective security of every operation between base and head and emits findings
+ * as values: at most one per operation and server, the most severe rule that applies, with every
+ * cause listed (SECURITY-MODEL.md §4 and §5).
+ */
+import { effectiveSecurity, type EffectiveAlternative } from '../model/effective.js';
+import {
+  isUnresolved,
+  operationLabel,
+  type ApiModel,
+  type Operation,
+  type OwnSecurity,
+  type Server,
+  type UnresolvedScheme,
+} from '../model/types.js';
+import { covers, type CoverageOptions } from './coverage.js';
+import type { Cause, Finding, RuleId, SecurityModel, SourceLocation } from './finding.js';
+import { severityRank } from './finding.js';
+import { formatEffective } from './format.js';
+import { ruleById } from './rules.js';
+
+export interface CompareOptions {
+  model: SecurityModel;
+  classes: Readonly<Record<string, number>>;
+  /** Severity per rule id, where a configuration changes the default. */
+  severities?: Partial<Record<RuleId, Finding['severity']>>;
+}
+
+/** Compares two models; `base` is null for a document the pull request adds. */
+export function compareModels(
+  base: ApiModel | null,
+  head: ApiModel,
+  options: CompareOptions,
+): Finding[] {
+  const findings: Finding[] = [];
+  const secured = new Set(
+    head.operations.filter((operation) => isSecured(effectiveSecurity(operation, head, options.model))),
+  );
+
+  for (const [baseOperation, headOperation] of matchOperations(base?.operations ?? [], head.operations)) {
+    const pair: OperationPair = {
+      base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
+      head: { operation: headOperation, model: head },
+    };
+    const othersSecured = secured.size - (secured.has(headOperation) ? 1 : 0) > 0;
+    findings.push(...compareOperation(pair, othersSecured, options));
+  }
+
+  return findings.sort(byPriority);
+}
+
+interface Side {
+  operation: Operation;
+  model: ApiModel;
+}
+
+interface OperationPair {
+  base: Side | undefined;
+  head: Side;
+}
+
+/** One server's worth of findings before the most severe is chosen. */
+interface Bucket {
+  server: string | null;
+  rules: RuleId[];
+  detail: string;
+}
+
+function compareOperation(
+  pair: OperationPair,
+  othersSecured: boolean,
+  options: CompareOptions,
+): Finding[] {
+  const coverage: CoverageOptions = { classes: options.classes };
+  const headAlternatives = effectiveSecurity(pair.head.operation, pair.head.model, options.model);
+  const buckets = new Map<string | null, Bucket>();
+  const add = (server: string | null, rule: RuleId, detail = ''): void => {
+    const bucket = buckets.get(server) ?? { server, rules: [], detail: '' };
+    bucket.rules.push(rule);
+    bucket.detail ||= detail;
+    buckets.set(server, bucket);
+  };
+
+  // Security that cannot be read fails closed, whatever the base said.
+  for (const alternative of headAlternatives) {
+    const unreadable = alternative.terms.map((term) => term.scheme).find(isUnresolved);
+    if (unreadable) add(alternative.server, 'security-reference-unresolved', describeUnresolved(unreadable));
+  }
+
+  if (!pair.base) {
+    if (othersSecured) {
+      for (const alternative of headAlternatives) {
+        if (alternative.terms.length === 0) add(alternative.server, 'unsecured-operation-added');
+      }
+    }
+    return toFindings(pair, buckets, [], headAlternatives, options);
+  }
+
+  const baseAlternatives = effectiveSecurity(pair.base.operation, pair.base.model, options.model);
+  const uncovered = headAlternatives.filter(
+    (alternative) => !baseAlternatives.some((old) => covers(alternative, old, coverage)),
+  );
+
+  for (const alternative of uncovered) {
+    add(alternative.server, classifyWeakening(alternative, baseAlternatives, coverage));
+  }
+
+  if (uncovered.length === 0) {
+    // Head is at least as strong. Base ways in that are easier than everything left are gone.
+    const gone = baseAlternatives.filter(
+      (old) => !headAlternatives.some((alternative) => covers(old, alternative, coverage)),
+    );
+    for (const old of gone) add(old.server, 'security-strengthened');
+
+    const ownRemoved =
+      pair.base.operation.security.state !== 'absent' && pair.head.operation.security.state === 'absent';
+    if (ownRemoved) {
+      for (const server of new Set(headAlternatives.map((alternative) => alternative.server))) {
+        add(server, 'override-removed');
+      }
+    }
+  }
+
+  return toFindings(pair, buckets, baseAlternatives, headAlternatives, options);
+}
+
+/**
+ * Names the weakening of one head alternative that covers no base alternative: anonymous, only
+ * TLS lost, only scopes lost, plainly weaker than a base way in, or incomparable.
+ */
+function classifyWeakening(
+  alternative: EffectiveAlternative,
+  baseAlternatives: EffectiveAlternative[],
+  coverage: CoverageOptions,
+): RuleId {
+  if (alternative.terms.length === 0) return 'security-removed';
+
+  const coveredIgnoring = (extra: Partial<CoverageOptions>): boolean =>
+    baseAlternatives.some((old) => covers(alternative, old, { ...coverage, ...extra }));
+
+  if (coveredIgnoring({ ignoreTls: true })) return 'transport-downgraded';
+  if (coveredIgnoring({ ignoreScopes: true })) return 'scopes-reduced';
+  if (baseAlternatives.some((old) => covers(old, alternative, coverage))) return 'security-weakened';
+  return 'security-changed';
+}
+
+function toFindings(
+  pair: OperationPair,
+  buckets: Map<string | null, Bucket>,
+  baseAlternatives: EffectiveAlternative[],
+  headAlternatives: EffectiveAlternative[],
+  options: CompareOptions,
+): Finding[] {
+  const head = pair.head.operation;
+
+  return [...buckets.values()].map((bucket) => {
+    const severityOf = (id: RuleId) => options.severities?.[id] ?? ruleById(id).severity;
+    const ruleId = bucket.rules.reduce((worst, id) =>
+      severityRank(severityOf(id)) > severityRank(severityOf(worst)) ? id : worst,
+    );
+    const rule = ruleById(ruleId);
+
+    const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
+    const after = describeSide(headAlternatives, bucket.server, false);
+    const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
+    const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
+
+    const message = rule.message({
+      operation: operationLabel(head),
+      server: bucket.server,
+      before,
+      after,
+      model: options.model,
+      causes,
+      emptyOverride: head.security.state === 'empty',
+      detail: bucket.detail,
+    });
+
+    return {
+      rule: ruleId,
+      severity: severityOf(ruleId),
+      operation: operationLabel(head),
+      channel: head.channel,
+      action: head.action,
+      server: bucket.server,
+      causes,
+      message,
+      before,
+      after,
+      location: places.head,
+      baseLocation: places.base,
+    };
+  });
+}
+
+/** What one side offers through `server`, or everything it offered when the server is new. */
+function describeSide(
+  alternatives: EffectiveAlternative[],
+  server: string | null,
+  absent: boolean,
+): string {
+  if (absent) return 'nothing (new operation)';
+
+  const throughServer = alternatives.filter((alternative) => alternative.server === server);
+  return formatEffective(throughServer.length > 0 ? throughServer : alternatives);
+}
+
+function describeUnresolved(scheme: UnresolvedScheme): string {
+  return `${scheme.ref}: ${scheme.reason}`;
+}
+
+/** Causes in the order their location is most telling. */
+const CAUSE_ORDER: readonly Cause[] = [
+  'operation added',
+  'override removed',
+  'override changed',
+  'protocol changed',
+  'channel servers changed',
+  'server security changed',
+  'scheme definition changed',
+];
+
+function findCauses(
+  pair: OperationPair,
+  server: string | null,
+  baseAlternatives: EffectiveAlternative[],
+  headAlternatives: EffectiveAlternative[],
+): Cause[] {
+  if (!pair.base) return ['operation added'];
+
+  const base = pair.base.operation;
+  const head = pair.head.operation;
+  const causes = new Set<Cause>();
+
+  if (base.security.state !== 'absent' && head.security.state === 'absent') {
+    causes.add('override removed');
+  } else if (securityKey(base.security) !== securityKey(head.security)) {
+    causes.add('override changed');
+  }
+
+  if (base.servers.join('\n') !== head.servers.join('\n')) causes.add('channel servers changed');
+
+  const baseServer = server === null ? undefined : pair.base.model.servers.get(server);
+  const headServer = server === null ? undefined : pair.head.model.servers.get(server);
+  if (baseServer && headServer) {
+    if (baseServer.tls !== headServer.tls) causes.add('protocol changed');
+    if (securityKey(baseServer.security) !== securityKey(headServer.security)) {
+      causes.add('server security changed');
+    }
+  }
+
+  if (changedSchemes(baseAlternatives, headAlternatives).length > 0) {
+    causes.add('scheme definition changed');
+  }
+
+  const ordered = CAUSE_ORDER.filter((cause) => causes.has(cause));
+  return ordered.length > 0 ? ordered : ['scheme definition changed'];
+}
+
+/** Schemes used on both sides under the same name whose definitions differ. */
+function changedSchemes(
+  baseAlternatives: EffectiveAlternative[],
+  headAlternatives: EffectiveAlternative[],
+): { base: SourceLocation; head: SourceLocation }[] {
+  const baseByName = new Map<string, { key: string; location: SourceLocation }>();
+  for (const term of baseAlternatives.flatMap((alternative) => alternative.terms)) {
+    if (!isUnresolved(term.scheme) && term.scheme.name !== term.scheme.type) {
+      baseByName.set(term.scheme.name, term.scheme);
+    }
+  }
+
+  const changed: { base: SourceLocation; head: SourceLocation }[] = [];
+  for (const term of headAlternatives.flatMap((alternative) => alternative.terms)) {
+    if (isUnresolved(term.scheme)) continue;
+    const old = baseByName.get(term.scheme.name);
+    if (old && old.key !== term.scheme.key) {
+      changed.push({ base: old.location, head: term.scheme.location });
+    }
+  }
+  return changed;
+}
+
+/** The head line that explains a cause, and the base line of what changed or was deleted. */
+function locateCause(
+  cause: Cause,
+  pair: OperationPair,
+  server: string | null,
+): { head: SourceLocation; base: SourceLocation | null } {
+  const head = pair.head.operation;
+  const base = pair.base?.operation;
+  const headServer = server === null ? undefined : pair.head.model.servers.get(server);
+  const baseServer = server === null ? undefined : pair.base?.model.servers.get(server);
+
+  switch (cause) {
+    case 'operation added':
+      return { head: head.location, base: null };
+    case 'override removed':
+      return { head: head.location, base: securityLocation(base?.security) ?? base?.location ?? null };
+    case 'override changed':
+      return {
+        head: securityLocation(head.security) ?? head.location,
+        base: securityLocation(base?.security) ?? base?.location ?? null,
+      };
+    case 'protocol changed':
+      return {
+        head: headServer?.protocolLocation ?? head.location,
+        base: baseServer?.protocolLocation ?? null,
+      };
+    case 'channel servers changed':
+      return {
+        head: head.channelServersLocation ?? headServer?.location ?? head.location,
+        base: base?.channelServersLocation ?? base?.location ?? null,
+      };
+    case 'server security changed':
+      return {
+        head: serverSecurityLocation(headServer) ?? head.location,
+        base: serverSecurityLocation(baseServer) ?? null,
+      };
+    default: {
+      const changed = changedSchemes(
+        pair.base ? effectiveSecurityOf(pair.base) : [],
+        effectiveSecurityOf(pair.head),
+      )[0];
+      return { head: changed?.head ?? head.location, base: changed?.base ?? base?.location ?? null };
+    }
+  }
+}
+
+function effectiveSecurityOf(side: Side): EffectiveAlternative[] {
+  // Scheme definitions do not depend on the model; override is enough to find them.
+  return effectiveSecurity(side.operation, side.model, 'override').concat(
+    effectiveSecurity(side.operation, side.model, 'additive'),
+  );
+}
+
+function securityLocation(security: OwnSecurity | undefined): SourceLocation | undefined {
+  return security && security.state !== 'absent' ? security.location : undefined;
+}
+
+function serverSecurityLocation(server: Server | undefined): SourceLocation | undefined {
+  return server ? (securityLocation(server.security) ?? server.location) : undefined;
+}
+
+/** A comparable text of a `security` field: its state and its alternatives, order-free. */
+function securityKey(security: OwnSecurity): string {
+  if (security.state !== 'list') return security.state;
+  const alternatives = security.alternatives.map((alternative) =>
+    alternative.terms
+      .map((term) =>
+        isUnresolved(term.scheme)
+          ? `?${term.scheme.ref}`
+          : `${term.scheme.key}${JSON.stringify(term.scopes)}`,
+      )
+      .sort()
+      .join('&'),
+  );
+  return [...new Set(alternatives)].sort().join('|');
+}
+
+function isSecured(alternatives: EffectiveAlternative[]): boolean {
+  return alternatives.length > 0 && alternatives.every((alternative) => alternative.terms.length > 0);
+}
+
+/**
+ * Pairs base and head operations: by id first, then by channel address and action. The second
+ * pass lets a 2.x operation without an id meet its 3.x counterpart, but only where the address
+ * and action name one operation on each side: many operations on one channel (a WebSocket API
+ * with a single `/` channel) must not be paired by their order.
+ */
+export function matchOperations(
+  base: readonly Operation[],
+  head: readonly Operation[],
+): [Operation | undefined, Operation][] {
+  const unmatchedBase = new Set(base);
+  const baseById = new Map<string, Operation>();
+  for (const operation of base) {
+    if (operation.id !== undefined && !baseById.has(operation.id)) baseById.set(operation.id, operation);
+  }
+
+  const matches = new Map<Operation, Operation | undefined>();
+  for (const operation of head) {
+    const byId = operation.id === undefined ? undefined : baseById.get(operation.id);
+    if (byId && unmatchedBase.has(byId)) {
+      matches.set(operation, byId);
+      unmatchedBase.delete(byId);
+    }
+  }
+
+  const baseByAddress = groupByAddress([...unmatchedBase]);
+  const headByAddress = groupByAddress(head.filter((operation) => !matches.has(operation)));
+  for (const [key, headGroup] of headByAddress) {
+    const baseGroup = baseByAddress.get(key);
+    const [only] = headGroup;
+    if (only && headGroup.length === 1 && baseGroup?.length === 1) matches.set(only, baseGroup[0]);
+  }
+
+  return head.map((operation) => [matches.get(operation), operation]);
+}
+
+function groupByAddress(operations: readonly Operation[]): Map<string, Operation[]> {
+  const groups = new Map<string, Operation[]>();
+  for (const operation of operations) {
+    const key = addressKey(operation);
+    groups.set(key, [...(groups.get(key) ?? []), operation]);
+  }
+  return groups;
+}
+
+function addressKey(operation: Operation): string {
+  return `${operation.action} ${operation.channel}`;
+}
+
+function byPriority(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.line - b.location.line ||
+    a.operation.localeCompare(b.operation)
+  );
+}

@@ -1,0 +1,55 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+
+import { DEFAULT_LIMITS } from './limits.js';
+import { SourceError, type FileSource } from './source.js';
+
+/**
+ * Files under one folder of the local disk, the root for relative references. A path that
+ * resolves outside the folder, through `..` or a symbolic link, is refused.
+ */
+export class FolderSource implements FileSource {
+  readonly label: string;
+  private readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly maxFileBytes = DEFAULT_LIMITS.maxFileBytes,
+  ) {
+    this.root = resolve(root);
+    this.label = root;
+  }
+
+  async readFile(path: string): Promise<Uint8Array | undefined> {
+    const requested = join(this.root, path);
+
+    let real: string;
+    try {
+      real = await realpath(requested);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+
+    const rootReal = await realpath(this.root);
+    const inside = relative(rootReal, real);
+    if (inside === '' || inside.startsWith('..') || inside.startsWith(sep)) {
+      throw new SourceError(path, `${path} resolves outside ${this.label} and was not read`);
+    }
+
+    const info = await stat(real);
+    if (!info.isFile()) throw new SourceError(path, `${path} is not a regular file`);
+    if (info.size > this.maxFileBytes) {
+      throw new SourceError(
+        path,
+        `${path} has ${info.size} bytes, over the limit of ${this.maxFileBytes}`,
+      );
+    }
+    return readFile(real);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

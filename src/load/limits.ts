@@ -1,0 +1,21 @@
+/** Bounds on what one review may cost; documents in a pull request are untrusted input. */
+export interface Limits {
+  /** Largest file read, in bytes. */
+  maxFileBytes: number;
+  /** YAML aliases per file. */
+  maxAliases: number;
+  /** Nesting depth of mappings and sequences. */
+  maxDepth: number;
+  /** Files one document may pull in through `$ref`, itself included. */
+  maxFiles: number;
+  /** `$ref` resolutions while modelling one document. */
+  maxRefs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxFileBytes: 10 * 1024 * 1024,
+  maxAliases: 1000,
+  maxDepth: 200,
+  maxFiles: 200,
+  maxRefs: 100_000,
+});

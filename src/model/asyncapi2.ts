@@ -1,0 +1,214 @@
+/**
+ * Reads AsyncAPI 2.0 to 2.6 into the model.
+ *
+ * 2.x specifics (SECURITY-MODEL.md §1): security requirements are maps `schemeName: [scopes]`
+ * (names inside one map are AND); operation `security` exists from 2.4 and channel `servers`
+ * from 2.2; operation traits are merged over the operation, so a trait's `security` replaces the
+ * operation's; `publish` means the application receives, `subscribe` that it sends.
+ */
+import type { SourceLocation } from '../compare/finding.js';
+import { DocumentError } from '../load/errors.js';
+import { isMap, ModelContext, type YamlMap } from './context.js';
+import { makeScheme, SCOPED_TYPES, sortedUnique } from './schemes.js';
+import type { Action, Alternative, ApiModel, Operation, OwnSecurity, Server, Term } from './types.js';
+
+const DIRECTIONS: readonly { field: 'publish' | 'subscribe'; action: Action }[] = [
+  { field: 'publish', action: 'receive' },
+  { field: 'subscribe', action: 'send' },
+];
+
+export function readAsyncApi2(context: ModelContext, root: YamlMap, version: string): ApiModel {
+  const minor = Number(version.split('.')[1] ?? 0);
+  const reader = new Reader2(context, root, minor);
+  const servers = reader.servers();
+  const operations = reader.operations(servers);
+
+  return {
+    version,
+    servers,
+    serverless: servers.size === 0,
+    operations,
+    notices: context.notices,
+  };
+}
+
+class Reader2 {
+  private readonly rootFile: string;
+  private readonly schemes: YamlMap;
+
+  constructor(
+    private readonly context: ModelContext,
+    private readonly root: YamlMap,
+    private readonly minor: number,
+  ) {
+    this.rootFile = context.document.path;
+    const components = context.optionalMap(root.components, 'components', context.locate(root));
+    this.schemes = context.optionalMap(
+      components.securitySchemes,
+      'components.securitySchemes',
+      context.locate(components, 'securitySchemes'),
+    );
+  }
+
+  servers(): Map<string, Server> {
+    const at = this.context.locate(this.root, 'servers');
+    const declared = this.context.optionalMap(this.root.servers, 'servers', at);
+    const servers = new Map<string, Server>();
+
+    for (const [name, value] of Object.entries(declared)) {
+      const resolved = this.context.follow(value, this.rootFile, `server ${name}`);
+      const server = this.context.expectMap(resolved.value, `server ${name}`, this.context.locate(declared, name));
+      const security = this.context.ownSecurity(server, `servers.${name}`, (list, listAt) =>
+        this.requirements(list, listAt),
+      );
+
+      servers.set(name, {
+        name,
+        ...this.context.readProtocol(server, name),
+        location: this.context.locate(declared, name),
+        security,
+      });
+    }
+    return servers;
+  }
+
+  operations(servers: Map<string, Server>): Operation[] {
+    const at = this.context.locate(this.root, 'channels');
+    const channels = this.context.optionalMap(this.root.channels, 'channels', at);
+    const operations: Operation[] = [];
+
+    for (const [address, value] of Object.entries(channels)) {
+      const channelAt = this.context.locate(channels, address);
+      const resolved = this.context.follow(value, this.rootFile, `channel ${address}`);
+      const channel = this.context.expectMap(resolved.value, `channel ${address}`, channelAt);
+      const reach = this.channelServers(channel, address, servers);
+
+      for (const { field, action } of DIRECTIONS) {
+        if (channel[field] === undefined || channel[field] === null) continue;
+
+        const operationAt = this.context.locate(channel, field);
+        const followed = this.context.follow(channel[field], resolved.file, `${address}.${field}`);
+        const operation = this.context.expectMap(followed.value, `${address}.${field}`, operationAt);
+
+        operations.push({
+          id: typeof operation.operationId === 'string' ? operation.operationId : undefined,
+          channel: address,
+          action,
+          servers: reach.servers,
+          channelServersLocation: reach.location,
+          security: this.operationSecurity(operation, `${address}.${field}`, followed.file),
+          location: operationAt,
+        });
+      }
+    }
+    return operations;
+  }
+
+  /** Channel `servers` (2.2+): names; absent or empty means every server. */
+  private channelServers(
+    channel: YamlMap,
+    address: string,
+    servers: Map<string, Server>,
+  ): { servers: string[]; location: SourceLocation | undefined } {
+    const every = [...servers.keys()];
+    const listed = channel.servers;
+    if (listed === undefined || listed === null) return { servers: every, location: undefined };
+
+    const location = this.context.locate(channel, 'servers');
+    if (this.minor < 2) {
+      this.context.notice(
+        `channel ${address} lists servers, which AsyncAPI 2.${this.minor} does not define; ` +
+          'the list was ignored and every server applies',
+        location,
+      );
+      return { servers: every, location: undefined };
+    }
+    if (!Array.isArray(listed)) {
+      throw new DocumentError(location.file, location.line, 1, `channel ${address}: servers must be a list`);
+    }
+    if (listed.length === 0) return { servers: every, location };
+
+    const names: string[] = [];
+    listed.forEach((name, index) => {
+      const itemAt = this.context.locateItem(listed, index, location);
+      if (typeof name === 'string' && servers.has(name)) {
+        names.push(name);
+      } else {
+        this.context.notice(
+          `channel ${address} lists server ${String(name)}, which is not declared in servers; ` +
+            'no operation can be reached through it',
+          itemAt,
+        );
+      }
+    });
+    return { servers: sortedUnique(names), location };
+  }
+
+  /** The operation's own `security` after traits: a trait's `security` replaces it (merge patch). */
+  private operationSecurity(operation: YamlMap, where: string, file: string): OwnSecurity {
+    let security = this.securityField(operation, where);
+
+    const traits = operation.traits;
+    if (!Array.isArray(traits)) return security;
+
+    traits.forEach((trait, index) => {
+      const traitAt = this.context.locateItem(traits, index, this.context.locate(operation, 'traits'));
+      const followed = this.context.follow(trait, this.context.fileOf(traits, file), `${where} trait`);
+      const body = this.context.expectMap(followed.value, `${where}.traits[${index}]`, traitAt);
+      if (Object.hasOwn(body, 'security')) security = this.securityField(body, `${where} trait`);
+    });
+    return security;
+  }
+
+  private securityField(container: YamlMap, where: string): OwnSecurity {
+    if (Object.hasOwn(container, 'security') && this.minor < 4) {
+      this.context.notice(
+        `${where} declares security, which AsyncAPI 2.${this.minor} defines only on servers; ` +
+          'it was ignored',
+        this.context.locate(container, 'security'),
+      );
+      return { state: 'absent' };
+    }
+    return this.context.ownSecurity(container, where, (list, at) => this.requirements(list, at));
+  }
+
+  /** A list of Security Requirement Objects: each map is one alternative, its names AND-ed. */
+  private requirements(list: unknown[], at: SourceLocation): Alternative[] {
+    return list.map((requirement, index) => {
+      const itemAt = this.context.locateItem(list, index, at);
+      if (!isMap(requirement)) {
+        throw new DocumentError(itemAt.file, itemAt.line, 1, 'a security requirement must be a mapping');
+      }
+
+      const terms: Term[] = Object.entries(requirement).map(([name, scopes]) =>
+        this.term(name, scopes, this.context.locate(requirement, name)),
+      );
+      return { terms };
+    });
+  }
+
+  private term(name: string, scopes: unknown, at: SourceLocation): Term {
+    if (!Object.hasOwn(this.schemes, name)) {
+      return {
+        scheme: {
+          unresolved: true,
+          ref: name,
+          reason: `components.securitySchemes has no scheme named ${name}`,
+          location: at,
+        },
+        scopes: [],
+      };
+    }
+
+    const declaredAt = this.context.locate(this.schemes, name);
+    const resolved = this.context.tryFollow(this.schemes[name], declaredAt.file);
+    if (!resolved.ok || !isMap(resolved.value)) {
+      const reason = resolved.ok ? 'the scheme is not a mapping' : resolved.problem.reason;
+      return { scheme: { unresolved: true, ref: name, reason, location: at }, scopes: [] };
+    }
+
+    const scheme = makeScheme(resolved.value, name, declaredAt);
+    const scopeList = Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
+    return { scheme, scopes: SCOPED_TYPES.has(scheme.type) ? sortedUnique(scopeList) : [] };
+  }
+}

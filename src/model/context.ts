@@ -1,0 +1,158 @@
+/**
+ * What both version readers share: positions, reference resolution, and the rule that a value in
+ * a security-relevant place with the wrong shape makes the document invalid (fail closed).
+ */
+import type { SourceLocation } from '../compare/finding.js';
+import { DocumentError } from '../load/errors.js';
+import type { LoadedDocument, RefProblem, Resolution } from '../load/loader.js';
+import type { ModelNotice, OwnSecurity, Server, Alternative } from './types.js';
+
+export type YamlMap = Readonly<Record<string, unknown>>;
+
+/** Protocols that carry TLS (SECURITY-MODEL.md §3); a setting can add more. */
+export const DEFAULT_TLS_PROTOCOLS: readonly string[] = [
+  'mqtts',
+  'wss',
+  'https',
+  'amqps',
+  'kafka-secure',
+  'secure-mqtt',
+  'stomps',
+];
+
+export interface ModelOptions {
+  tlsProtocols: readonly string[];
+}
+
+export class ModelContext {
+  readonly notices: ModelNotice[] = [];
+  private readonly tlsProtocols: Set<string>;
+
+  constructor(
+    readonly document: LoadedDocument,
+    options: ModelOptions,
+  ) {
+    this.tlsProtocols = new Set(options.tlsProtocols.map((protocol) => protocol.toLowerCase()));
+  }
+
+  /** File and line of `container`, or of its `key` when given. */
+  locate(container: unknown, key?: string, fallback?: SourceLocation): SourceLocation {
+    const position = this.document.positions.of(container);
+    if (!position) return fallback ?? { file: this.document.path, line: 1 };
+
+    const line = key === undefined ? position.line : (position.keyLines?.get(key) ?? position.line);
+    return { file: position.file, line };
+  }
+
+  /** The line of item `index` of a sequence. */
+  locateItem(sequence: unknown, index: number, fallback: SourceLocation): SourceLocation {
+    const position = this.document.positions.of(sequence);
+    const line = position?.itemLines?.[index];
+    return position && line !== undefined ? { file: position.file, line } : fallback;
+  }
+
+  /** Follows a reference that must resolve; otherwise the document is invalid. */
+  follow(value: unknown, fromFile: string, what: string): { value: unknown; file: string } {
+    const resolution = this.document.resolver.resolve(value, fromFile);
+    if (!resolution.ok) throw refError(resolution.problem, what);
+    return { value: resolution.value, file: resolution.file };
+  }
+
+  /** Follows a reference that may fail; the caller decides what a failure means. */
+  tryFollow(
+    value: unknown,
+    fromFile: string,
+  ): Resolution {
+    return this.document.resolver.resolve(value, fromFile);
+  }
+
+  fileOf(value: unknown, fallback: string): string {
+    return this.document.resolver.fileOf(value) ?? fallback;
+  }
+
+  /** Requires a mapping where the specification says there is one. */
+  expectMap(value: unknown, what: string, at: SourceLocation): YamlMap {
+    if (isMap(value)) return value;
+    throw new DocumentError(at.file, at.line, 1, `${what} must be a mapping`);
+  }
+
+  /** Optional mapping: absent or null give an empty one. */
+  optionalMap(value: unknown, what: string, at: SourceLocation): YamlMap {
+    return value === undefined || value === null ? {} : this.expectMap(value, what, at);
+  }
+
+  isTls(protocol: string): boolean {
+    return this.tlsProtocols.has(protocol.toLowerCase());
+  }
+
+  notice(message: string, location: SourceLocation): void {
+    this.notices.push({ message, location });
+  }
+
+  /**
+   * Reads a `security` field into its three states. `readList` turns a non-empty list into
+   * alternatives; it is version-specific.
+   */
+  ownSecurity(
+    container: YamlMap,
+    where: string,
+    readList: (list: unknown[], at: SourceLocation) => Alternative[],
+  ): OwnSecurity {
+    if (!Object.hasOwn(container, 'security')) return { state: 'absent' };
+
+    const value = container.security;
+    const location = this.locate(container, 'security');
+    if (value === null) return { state: 'absent' };
+    if (!Array.isArray(value)) {
+      throw new DocumentError(location.file, location.line, 1, `${where}.security must be a list`);
+    }
+    if (value.length === 0) return { state: 'empty', location };
+    return { state: 'list', alternatives: readList(value, location), location };
+  }
+
+  /** A server's protocol and whether it carries TLS; `url` scheme when `protocol` is missing. */
+  readProtocol(
+    server: YamlMap,
+    name: string,
+  ): Pick<Server, 'protocol' | 'tls' | 'protocolLocation' | 'location'> {
+    const location = this.locate(server);
+    const urlField = typeof server.url === 'string' ? server.url : '';
+    const fromUrl = /^([a-z][a-z0-9+.-]*):\/\//i.exec(urlField)?.[1] ?? '';
+    const protocol = typeof server.protocol === 'string' ? server.protocol : fromUrl;
+    const protocolKey = Object.hasOwn(server, 'protocol') ? 'protocol' : 'url';
+
+    if (protocol === '') {
+      this.notice(`server ${name} names no protocol; it is treated as plaintext`, location);
+    }
+    return {
+      protocol,
+      tls: this.isTls(protocol),
+      location,
+      protocolLocation: this.locate(server, protocolKey),
+    };
+  }
+}
+
+export function isMap(value: unknown): value is YamlMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function refError(problem: RefProblem, what: string): DocumentError {
+  return new DocumentError(
+    problem.file,
+    problem.line,
+    1,
+    `${what}: $ref ${problem.ref} cannot be followed: ${problem.reason}`,
+  );
+}
+
+/** The last segment of a JSON pointer, unescaped: the component or map key it names. */
+export function lastPointerSegment(pointer: string): string | undefined {
+  if (!pointer.startsWith('/')) return undefined;
+  const segment = pointer.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+  } catch {
+    return segment;
+  }
+}

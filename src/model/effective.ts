@@ -1,0 +1,69 @@
+/**
+ * Effective security of one operation (SECURITY-MODEL.md §3): for every server it can reach, the
+ * alternatives (OR) a client may satisfy, each a set of terms (AND), plus whether the way in is
+ * protected by TLS. The union over servers is what the comparison works on.
+ */
+import type { SecurityModel } from '../compare/finding.js';
+import { sortedUnique } from './schemes.js';
+import { isUnresolved, type Alternative, type ApiModel, type Operation, type Term } from './types.js';
+
+export interface EffectiveAlternative {
+  /** The server this way in comes through; null when the document declares no servers. */
+  server: string | null;
+  terms: Term[];
+  tls: boolean;
+}
+
+const ANONYMOUS: Alternative = { terms: [] };
+
+export function effectiveSecurity(
+  operation: Operation,
+  model: ApiModel,
+  securityModel: SecurityModel,
+): EffectiveAlternative[] {
+  const own = operation.security;
+
+  // A document with no servers: the operation's own security, or anonymous.
+  if (model.serverless) {
+    const alternatives = own.state === 'list' ? own.alternatives : [ANONYMOUS];
+    return alternatives.map((alternative) => ({ server: null, terms: alternative.terms, tls: false }));
+  }
+
+  return operation.servers.flatMap((name) => {
+    const server = model.servers.get(name);
+    if (!server) return [];
+
+    const serverAlternatives =
+      server.security.state === 'list' ? server.security.alternatives : [ANONYMOUS];
+
+    let alternatives: Alternative[];
+    if (securityModel === 'override') {
+      // The operation's own security replaces the server's; `[]` replaces it with nothing.
+      if (own.state === 'list') alternatives = own.alternatives;
+      else if (own.state === 'empty') alternatives = [ANONYMOUS];
+      else alternatives = serverAlternatives;
+    } else {
+      // Additive: server AND operation; an empty or absent list adds no requirement.
+      alternatives =
+        own.state === 'list' ? joinAlternatives(serverAlternatives, own.alternatives) : serverAlternatives;
+    }
+
+    return alternatives.map((alternative) => ({ server: name, terms: alternative.terms, tls: server.tls }));
+  });
+}
+
+/** Every pair of alternatives joined: the terms of both must hold. */
+function joinAlternatives(left: Alternative[], right: Alternative[]): Alternative[] {
+  return left.flatMap((a) => right.map((b) => ({ terms: mergeTerms([...a.terms, ...b.terms]) })));
+}
+
+/** One term per scheme; the same scheme required twice must grant the scopes of both. */
+function mergeTerms(terms: Term[]): Term[] {
+  const byScheme = new Map<string, Term>();
+  for (const term of terms) {
+    const key = isUnresolved(term.scheme) ? `unresolved:${term.scheme.ref}` : term.scheme.key;
+    const seen = byScheme.get(key);
+    byScheme.set(key, seen ? { scheme: seen.scheme, scopes: sortedUnique([...seen.scopes, ...term.scopes]) } : term);
+  }
+  return [...byScheme.values()];
+}

@@ -1,0 +1,66 @@
+/**
+ * Security schemes reduced to what protects an operation, so that two schemes compare by their
+ * definition: the same scheme renamed, inlined or moved to another file is the same scheme.
+ */
+import type { SourceLocation } from '../compare/finding.js';
+import type { Scheme } from './types.js';
+
+/**
+ * Fields that never change what a scheme accepts. Descriptions are prose; available scopes list
+ * what may be requested (2.x `flows.*.scopes`, 3.x `availableScopes`), while the scopes an
+ * operation requires live on its terms.
+ */
+const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes', 'scopes']);
+
+/** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
+export const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
+
+export function makeScheme(
+  raw: Readonly<Record<string, unknown>>,
+  name: string | undefined,
+  location: SourceLocation,
+): Scheme {
+  const type = typeof raw.type === 'string' ? raw.type : 'unknown';
+  const definition = normalise(raw) as Record<string, unknown>;
+
+  // The http `scheme` is case-insensitive (RFC 7235): `Bearer` and `bearer` are one scheme.
+  if (type === 'http' && typeof definition.scheme === 'string') {
+    definition.scheme = definition.scheme.toLowerCase();
+  }
+
+  return { key: canonicalJson(definition), type, definition, name: name ?? type, location };
+}
+
+/** Required scopes of a 3.x scheme object (`scopes` on the scheme itself). */
+export function requiredScopesOf(raw: Readonly<Record<string, unknown>>): string[] {
+  const type = typeof raw.type === 'string' ? raw.type : '';
+  if (!SCOPED_TYPES.has(type) || !Array.isArray(raw.scopes)) return [];
+  return sortedUnique(raw.scopes.filter((scope): scope is string => typeof scope === 'string'));
+}
+
+export function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value !== 'object' || value === null) return value;
+
+  const result: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (DESCRIPTIVE_FIELDS.has(key) || key.startsWith('x-')) continue;
+    result[key] = normalise(child);
+  }
+  return result;
+}
+
+/** JSON with sorted keys: equal definitions give equal text whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+
+  const entries = Object.keys(value)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
