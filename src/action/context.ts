@@ -1,0 +1,54 @@
+/**
+ * Everything the Action reads from or writes to its runner, as one object passed to `run()`.
+ * runner.ts builds the real one from the environment; tests build fakes.
+ */
+import type { ReviewFunction } from '../git/plan.js';
+import type { InputName } from '../settings.js';
+import type { GitHubApi } from './github-api.js';
+
+export interface RunnerEnvironment {
+  eventName: string;
+  /** The parsed webhook payload (GITHUB_EVENT_PATH); `{}` when there is none. */
+  payload: unknown;
+  /** Why the payload could not be read, or null. */
+  payloadProblem: string | null;
+  /** GITHUB_SHA: the commit the run is for. */
+  sha: string;
+  repository: { owner: string; repo: string };
+  /** The folder the repository was checked out to (GITHUB_WORKSPACE). */
+  workspace: string;
+  serverUrl: string;
+  workflow: string;
+  job: string;
+}
+
+export interface AnnotationProperties {
+  title: string;
+  file?: string;
+  startLine?: number;
+}
+
+/** The subset of @actions/core logging the Action uses. */
+export interface ActionLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string, properties?: AnnotationProperties): void;
+  error(message: string, properties?: AnnotationProperties): void;
+  notice(message: string, properties?: AnnotationProperties): void;
+  group<T>(name: string, run: () => Promise<T>): Promise<T>;
+}
+
+export type OutputName =
+  'findings' | 'finding-count' | 'highest-severity' | 'failed' | 'comment-url';
+
+export interface ActionContext {
+  environment: RunnerEnvironment;
+  readInput(name: InputName): string;
+  log: ActionLog;
+  setOutput(name: OutputName, value: string): void;
+  setFailed(message: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  createGitHubApi(token: string): GitHubApi;
+  /** The engine; replaceable so the orchestration can be tested on its own. */
+  review: ReviewFunction;
+}

@@ -1,0 +1,117 @@
+/**
+ * Which findings become annotations, and at which level. Pure: the Action writes the result
+ * with core.error / warning / notice. GitHub shows at most 10 annotations per level per step
+ * and 50 per job, so the worst findings go first and one notice counts the rest.
+ */
+import { severityRank, type Finding, type Severity } from '../compare/finding.js';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+export interface Annotation {
+  level: AnnotationLevel;
+  /** The rule id and severity: what a reviewer scans for in the Files changed tab. */
+  title: string;
+  message: string;
+  /** Head file and 1-based line; absent when the location is not a file of the head revision. */
+  file?: string;
+  startLine?: number;
+}
+
+export interface AnnotationLimits {
+  perLevel: number;
+  perJob: number;
+}
+
+export const GITHUB_ANNOTATION_LIMITS: Readonly<AnnotationLimits> = Object.freeze({
+  perLevel: 10,
+  perJob: 50,
+});
+
+const LEVEL_BY_SEVERITY: Record<Severity, AnnotationLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'notice',
+  info: 'notice',
+};
+
+export function annotationLevel(severity: Severity): AnnotationLevel {
+  return LEVEL_BY_SEVERITY[severity];
+}
+
+/** Worst first; then by file and line so the order is stable from run to run. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.line - b.location.line ||
+    a.rule.localeCompare(b.rule) ||
+    (a.operation ?? '').localeCompare(b.operation ?? '')
+  );
+}
+
+export interface AnnotationOptions {
+  limits?: AnnotationLimits;
+  /** Whether a path exists in the head revision; other locations are annotated without a file. */
+  isHeadFile?: (path: string) => boolean;
+}
+
+function toAnnotation(finding: Finding, isHeadFile: (path: string) => boolean): Annotation {
+  const server = finding.server === null ? '' : ` via server ${finding.server}`;
+  const operation = finding.operation === null ? '' : ` Operation ${finding.operation}${server}:`;
+  const annotation: Annotation = {
+    level: annotationLevel(finding.severity),
+    title: `${finding.rule} (${finding.severity})`,
+    message: `${finding.message}${operation} ${finding.before} → ${finding.after}`,
+  };
+  if (isHeadFile(finding.location.file)) {
+    annotation.file = finding.location.file;
+    annotation.startLine = finding.location.line;
+  }
+  return annotation;
+}
+
+function takeWithinLimits(
+  sorted: Finding[],
+  perLevel: Record<AnnotationLevel, number>,
+  total: number,
+) {
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const taken: Finding[] = [];
+  for (const finding of sorted) {
+    const level = annotationLevel(finding.severity);
+    if (taken.length >= total || used[level] >= perLevel[level]) continue;
+    used[level] += 1;
+    taken.push(finding);
+  }
+  return taken;
+}
+
+/**
+ * Selects the annotations to write, worst first, within GitHub's limits. When some findings
+ * do not fit, one notice slot is kept for a message that says how many are left out.
+ */
+export function selectAnnotations(
+  findings: Finding[],
+  options: AnnotationOptions = {},
+): Annotation[] {
+  const limits = options.limits ?? GITHUB_ANNOTATION_LIMITS;
+  const isHeadFile = options.isHeadFile ?? (() => true);
+  const sorted = [...findings].sort(compareFindings);
+  const caps = { error: limits.perLevel, warning: limits.perLevel, notice: limits.perLevel };
+
+  let taken = takeWithinLimits(sorted, caps, limits.perJob);
+  if (taken.length === sorted.length) return taken.map((f) => toAnnotation(f, isHeadFile));
+
+  // Something is left out: make room for the notice that says so, then count again.
+  taken = takeWithinLimits(sorted, { ...caps, notice: limits.perLevel - 1 }, limits.perJob - 1);
+  const leftOut = sorted.length - taken.length;
+  const overflow: Annotation = {
+    level: 'notice',
+    title: 'More findings',
+    message:
+      `${leftOut} more finding${leftOut === 1 ? ' is' : 's are'} not annotated, because GitHub ` +
+      `shows ${limits.perLevel} annotations per level per step; the job summary lists them all.`,
+  };
+  return [...taken.map((f) => toAnnotation(f, isHeadFile)), overflow];
+}
