@@ -114,9 +114,9 @@ function invalidDocumentFinding(
   return {
     rule: rule.id,
     severity: options.severities?.[rule.id] ?? rule.severity,
-    operation: '',
-    channel: '',
-    action: '',
+    operation: null,
+    channel: null,
+    action: null,
     server: null,
     causes: ['document unreadable'],
     message: rule.message({

@@ -16,7 +16,7 @@ import {
 import { covers, type CoverageOptions } from './coverage.js';
 import type { Cause, Finding, RuleId, SecurityModel, SourceLocation } from './finding.js';
 import { severityRank } from './finding.js';
-import { formatEffective } from './format.js';
+import { formatAlternative, formatEffective } from './format.js';
 import { ruleById } from './rules.js';
 
 export interface CompareOptions {
@@ -63,7 +63,10 @@ interface OperationPair {
 interface Bucket {
   server: string | null;
   rules: RuleId[];
-  detail: string;
+  /** Words for the message: the unreadable reference, or the new ways in. */
+  details: Map<RuleId, string>;
+  /** Where a rule's finding must point instead of its cause, such as an unreadable `$ref`. */
+  locations: Map<RuleId, SourceLocation>;
 }
 
 function compareOperation(
@@ -74,17 +77,29 @@ function compareOperation(
   const coverage: CoverageOptions = { classes: options.classes };
   const headAlternatives = effectiveSecurity(pair.head.operation, pair.head.model, options.model);
   const buckets = new Map<string | null, Bucket>();
-  const add = (server: string | null, rule: RuleId, detail = ''): void => {
-    const bucket = buckets.get(server) ?? { server, rules: [], detail: '' };
+  const add = (server: string | null, rule: RuleId, detail?: string, at?: SourceLocation): void => {
+    const bucket: Bucket = buckets.get(server) ?? {
+      server,
+      rules: [],
+      details: new Map(),
+      locations: new Map(),
+    };
     bucket.rules.push(rule);
-    bucket.detail ||= detail;
+    if (detail !== undefined) {
+      const earlier = bucket.details.get(rule);
+      bucket.details.set(rule, earlier === undefined ? detail : `${earlier} or ${detail}`);
+    }
+    if (at && !bucket.locations.has(rule)) bucket.locations.set(rule, at);
     buckets.set(server, bucket);
   };
 
   // Security that cannot be read fails closed, whatever the base said.
   for (const alternative of headAlternatives) {
     const unreadable = alternative.terms.map((term) => term.scheme).find(isUnresolved);
-    if (unreadable) add(alternative.server, 'security-reference-unresolved', describeUnresolved(unreadable));
+    if (unreadable) {
+      const detail = describeUnresolved(unreadable);
+      add(alternative.server, 'security-reference-unresolved', detail, unreadable.location);
+    }
   }
 
   if (!pair.base) {
@@ -102,7 +117,8 @@ function compareOperation(
   );
 
   for (const alternative of uncovered) {
-    add(alternative.server, classifyWeakening(alternative, baseAlternatives, coverage));
+    const rule = classifyWeakening(alternative, baseAlternatives, coverage);
+    add(alternative.server, rule, formatAlternative(alternative));
   }
 
   if (uncovered.length === 0) {
@@ -139,8 +155,14 @@ function classifyWeakening(
     baseAlternatives.some((old) => covers(alternative, old, { ...coverage, ...extra }));
 
   if (coveredIgnoring({ ignoreTls: true })) return 'transport-downgraded';
-  if (coveredIgnoring({ ignoreScopes: true })) return 'scopes-reduced';
-  if (baseAlternatives.some((old) => covers(old, alternative, coverage))) return 'security-weakened';
+
+  // Scopes only dropped (none swapped in) leave the new way in weaker than the old one.
+  const weakerThan = baseAlternatives.filter((old) => covers(old, alternative, coverage));
+  const scopesOnly = weakerThan.some((old) =>
+    covers(alternative, old, { ...coverage, ignoreScopes: true }),
+  );
+  if (scopesOnly) return 'scopes-reduced';
+  if (weakerThan.length > 0) return 'security-weakened';
   return 'security-changed';
 }
 
@@ -164,6 +186,12 @@ function toFindings(
     const after = describeSide(headAlternatives, bucket.server, false);
     const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
     const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
+    // A transport downgrade is read at the protocol that lost TLS.
+    const protocolAt =
+      ruleId === 'transport-downgraded' && bucket.server !== null
+        ? pair.head.model.servers.get(bucket.server)?.protocolLocation
+        : undefined;
+    const at = bucket.locations.get(ruleId) ?? protocolAt;
 
     const message = rule.message({
       operation: operationLabel(head),
@@ -173,7 +201,7 @@ function toFindings(
       model: options.model,
       causes,
       emptyOverride: head.security.state === 'empty',
-      detail: bucket.detail,
+      detail: bucket.details.get(ruleId) ?? after,
     });
 
     return {
@@ -187,7 +215,7 @@ function toFindings(
       message,
       before,
       after,
-      location: places.head,
+      location: at ?? places.head,
       baseLocation: places.base,
     };
   });
@@ -262,18 +290,18 @@ function changedSchemes(
   baseAlternatives: EffectiveAlternative[],
   headAlternatives: EffectiveAlternative[],
 ): { base: SourceLocation; head: SourceLocation }[] {
-  const baseByName = new Map<string, { key: string; location: SourceLocation }>();
+  const baseByName = new Map<string, { declared: string; location: SourceLocation }>();
   for (const term of baseAlternatives.flatMap((alternative) => alternative.terms)) {
-    if (!isUnresolved(term.scheme) && term.scheme.name !== term.scheme.type) {
+    if (!isUnresolved(term.scheme) && term.scheme.named) {
       baseByName.set(term.scheme.name, term.scheme);
     }
   }
 
   const changed: { base: SourceLocation; head: SourceLocation }[] = [];
   for (const term of headAlternatives.flatMap((alternative) => alternative.terms)) {
-    if (isUnresolved(term.scheme)) continue;
+    if (isUnresolved(term.scheme) || !term.scheme.named) continue;
     const old = baseByName.get(term.scheme.name);
-    if (old && old.key !== term.scheme.key) {
+    if (old && old.declared !== term.scheme.declared) {
       changed.push({ base: old.location, head: term.scheme.location });
     }
   }
@@ -306,11 +334,16 @@ function locateCause(
         head: headServer?.protocolLocation ?? head.location,
         base: baseServer?.protocolLocation ?? null,
       };
-    case 'channel servers changed':
+    case 'channel servers changed': {
+      // A deleted `servers` list points at its channel; a server added to a document whose
+      // channels list none points at that server.
+      const listDeleted = base?.channelServersLocation !== undefined;
+      const fallback = listDeleted ? head.channelLocation : (headServer?.location ?? head.channelLocation);
       return {
-        head: head.channelServersLocation ?? headServer?.location ?? head.location,
-        base: base?.channelServersLocation ?? base?.location ?? null,
+        head: head.channelServersLocation ?? fallback,
+        base: base?.channelServersLocation ?? base?.channelLocation ?? null,
       };
+    }
     case 'server security changed':
       return {
         head: serverSecurityLocation(headServer) ?? head.location,
@@ -341,16 +374,20 @@ function serverSecurityLocation(server: Server | undefined): SourceLocation | un
   return server ? (securityLocation(server.security) ?? server.location) : undefined;
 }
 
-/** A comparable text of a `security` field: its state and its alternatives, order-free. */
+/**
+ * What a `security` field says, order-free, naming schemes as written: a named scheme by its
+ * name (its definition changing is another cause), an inline one by its definition.
+ */
 function securityKey(security: OwnSecurity): string {
   if (security.state !== 'list') return security.state;
   const alternatives = security.alternatives.map((alternative) =>
     alternative.terms
-      .map((term) =>
-        isUnresolved(term.scheme)
-          ? `?${term.scheme.ref}`
-          : `${term.scheme.key}${JSON.stringify(term.scopes)}`,
-      )
+      .map((term) => {
+        const scheme = term.scheme;
+        if (isUnresolved(scheme)) return `?${scheme.ref}`;
+        const scopes = term.scopesOnScheme ? '' : JSON.stringify(term.scopes);
+        return scheme.named ? `${scheme.name}${scopes}` : `${scheme.declared}${scopes}`;
+      })
       .sort()
       .join('&'),
   );
@@ -415,6 +452,6 @@ function byPriority(a: Finding, b: Finding): number {
     severityRank(b.severity) - severityRank(a.severity) ||
     a.location.file.localeCompare(b.location.file) ||
     a.location.line - b.location.line ||
-    a.operation.localeCompare(b.operation)
+    (a.operation ?? '').localeCompare(b.operation ?? '')
   );
 }

@@ -44,10 +44,13 @@ export interface SourceLocation {
 export interface Finding {
   rule: RuleId;
   severity: Severity;
-  /** Operation id (3.x key, 2.x operationId) or `<channel> <action>` when it has none. */
-  operation: string;
-  channel: string;
-  action: 'send' | 'receive' | '';
+  /**
+   * Operation id (3.x key, 2.x operationId) or `<channel> <action>` when it has none; null for
+   * a finding about the whole document.
+   */
+  operation: string | null;
+  channel: string | null;
+  action: 'send' | 'receive' | null;
   /** The server the finding comes through; null when the document has none or for documents. */
   server: string | null;
   /** The main cause first, then every other cause that applies. */

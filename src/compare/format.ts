@@ -6,8 +6,37 @@ export function formatTerm(term: Term): string {
   const scheme = term.scheme;
   if (isUnresolved(scheme)) return `unreadable ${scheme.ref}`;
 
-  const name = scheme.name === scheme.type ? scheme.type : `${scheme.name} (${scheme.type})`;
+  const kind = [scheme.type, ...definitionHints(scheme.definition)].join(' ');
+  const name = scheme.named ? `${scheme.name} (${kind})` : kind;
   return term.scopes.length > 0 ? `${name} [${term.scopes.join(', ')}]` : name;
+}
+
+/** The parts of a definition that tell two schemes of one type apart at a glance. */
+function definitionHints(definition: Readonly<Record<string, unknown>>): string[] {
+  const hints: string[] = [];
+  if (typeof definition.scheme === 'string') hints.push(definition.scheme);
+  if (typeof definition.in === 'string') hints.push(`in ${definition.in}`);
+
+  const flows = definition.flows;
+  if (typeof flows === 'object' && flows !== null) hints.push(Object.keys(flows).sort().join('+'));
+
+  const urls = [definition.openIdConnectUrl, ...flowUrls(flows)].filter(
+    (url): url is string => typeof url === 'string',
+  );
+  if (urls.some((url) => /^http:/i.test(url))) hints.push('over http');
+  return hints;
+}
+
+function flowUrls(flows: unknown): unknown[] {
+  if (typeof flows !== 'object' || flows === null) return [];
+  return Object.values(flows).flatMap((flow: unknown) =>
+    typeof flow === 'object' && flow !== null
+      ? [
+          (flow as Record<string, unknown>).authorizationUrl,
+          (flow as Record<string, unknown>).tokenUrl,
+        ]
+      : [],
+  );
 }
 
 export function formatAlternative(alternative: Pick<EffectiveAlternative, 'terms'>): string {

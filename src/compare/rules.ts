@@ -15,7 +15,7 @@ export interface MessageContext {
   causes: Cause[];
   /** True when the operation's own `security: []` is what opened it. */
   emptyOverride: boolean;
-  /** Extra detail: the unreadable reference, the parse error. */
+  /** Extra detail: the new ways in, the unreadable reference, the parse error. */
   detail: string;
 }
 
@@ -50,7 +50,7 @@ const RULE_LIST: readonly Rule[] = [
     title: 'Security weakened',
     why: 'A new way in is easier to satisfy than every way in before, so an attacker needs less.',
     message: (c) =>
-      `${c.operation} can now be reached${via(c)} with ${c.after}, which is weaker than ` +
+      `${c.operation} can now be reached${via(c)} with ${c.detail}, which is weaker than ` +
       `every way in before (${c.before}).`,
   },
   {
@@ -68,7 +68,7 @@ const RULE_LIST: readonly Rule[] = [
     why: 'Credentials and messages cross the network unencrypted and can be read or replayed.',
     message: (c) =>
       `${c.operation} is now reached${via(c)} over a plaintext protocol, so its credentials ` +
-      `(${c.after}) travel unencrypted.`,
+      `(${c.detail}) travel unencrypted.`,
   },
   {
     id: 'unsecured-operation-added',
@@ -101,8 +101,8 @@ const RULE_LIST: readonly Rule[] = [
     title: 'Security changed',
     why: 'Neither side is clearly stronger; only a person can tell whether the change is safe.',
     message: (c) =>
-      `${c.operation}'s security${via(c)} changed from ${c.before} to ${c.after}, and neither ` +
-      'is clearly stronger: review it.',
+      `${c.operation} can now be reached${via(c)} with ${c.detail}, which is neither weaker nor ` +
+      `stronger than the ways in before (${c.before}): review it.`,
   },
   {
     id: 'override-removed',

@@ -95,6 +95,7 @@ class Reader2 {
           channel: address,
           action,
           servers: reach.servers,
+          channelLocation: channelAt,
           channelServersLocation: reach.location,
           security: this.operationSecurity(operation, `${address}.${field}`, followed.file),
           location: operationAt,
@@ -202,9 +203,15 @@ class Reader2 {
 
     const declaredAt = this.context.locate(this.schemes, name);
     const resolved = this.context.tryFollow(this.schemes[name], declaredAt.file);
-    if (!resolved.ok || !isMap(resolved.value)) {
-      const reason = resolved.ok ? 'the scheme is not a mapping' : resolved.problem.reason;
-      return { scheme: { unresolved: true, ref: name, reason, location: at }, scopes: [] };
+    if (!resolved.ok) {
+      const { problem } = resolved;
+      const location = { file: problem.file, line: problem.line };
+      const unresolved = { unresolved: true as const, ref: `${name} (${problem.ref})`, reason: problem.reason, location };
+      return { scheme: unresolved, scopes: [] };
+    }
+    if (!isMap(resolved.value)) {
+      const reason = 'the scheme is not a mapping';
+      return { scheme: { unresolved: true, ref: name, reason, location: declaredAt }, scopes: [] };
     }
 
     const scheme = makeScheme(resolved.value, name, declaredAt);

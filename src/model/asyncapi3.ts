@@ -88,6 +88,7 @@ class Reader3 {
         channel: channel.address,
         action,
         servers: channel.servers,
+        channelLocation: channel.location,
         channelServersLocation: channel.serversLocation,
         security: this.operationSecurity(operation, id, resolved.file),
         location: keyAt,
@@ -102,7 +103,12 @@ class Reader3 {
     file: string,
     keyAt: SourceLocation,
     servers: Map<string, Server>,
-  ): { address: string; servers: string[]; serversLocation: SourceLocation | undefined } {
+  ): {
+    address: string;
+    servers: string[];
+    location: SourceLocation;
+    serversLocation: SourceLocation | undefined;
+  } {
     const channelAt = this.context.locate(operation, 'channel', keyAt);
     if (operation.channel === undefined) {
       throw new DocumentError(channelAt.file, channelAt.line, 1, `operation ${id} has no channel`);
@@ -123,7 +129,11 @@ class Reader3 {
     const address = typeof channel.address === 'string' ? channel.address : key;
 
     const reach = this.channelServers(channel, key, resolution.file, servers);
-    return { address, servers: reach.servers, serversLocation: reach.location };
+    const location =
+      resolution.parent !== undefined && resolution.key !== undefined
+        ? this.context.locate(resolution.parent, resolution.key)
+        : channelAt;
+    return { address, servers: reach.servers, location, serversLocation: reach.location };
   }
 
   /** Channel `servers`: references into `servers`; absent or empty means every server. */
@@ -195,23 +205,24 @@ class Reader3 {
 
       if (!resolved.ok) {
         const { problem } = resolved;
-        const scheme = { unresolved: true as const, ref: problem.ref, reason: problem.reason, location: itemAt };
+        const location = { file: problem.file, line: problem.line };
+        const scheme = { unresolved: true as const, ref: problem.ref, reason: problem.reason, location };
         return { terms: [{ scheme, scopes: [] }] };
       }
       if (!isMap(resolved.value)) {
         throw new DocumentError(itemAt.file, itemAt.line, 1, 'a security scheme must be a mapping');
       }
 
-      const componentName = resolved.pointer.startsWith('/components/securitySchemes/')
-        ? lastPointerSegment(resolved.pointer)
-        : undefined;
+      // A referenced scheme is named by the key it is declared under; an inline one by its type.
+      const componentName =
+        item !== resolved.value ? (lastPointerSegment(resolved.pointer) ?? resolved.file) : undefined;
       // A referenced scheme points at its key under components; an inline one at itself.
       const schemeAt =
         resolved.parent !== undefined && resolved.key !== undefined
           ? this.context.locate(resolved.parent, resolved.key)
           : this.context.locate(resolved.value, undefined, itemAt);
       const scheme = makeScheme(resolved.value, componentName, schemeAt);
-      return { terms: [{ scheme, scopes: requiredScopesOf(resolved.value) }] };
+      return { terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }] };
     });
   }
 }

@@ -28,7 +28,15 @@ export function makeScheme(
     definition.scheme = definition.scheme.toLowerCase();
   }
 
-  return { key: canonicalJson(definition), type, definition, name: name ?? type, location };
+  return {
+    key: canonicalJson(definition),
+    declared: canonicalJson({ definition, scopes: requiredScopesOf(raw) }),
+    type,
+    definition,
+    name: name ?? type,
+    named: name !== undefined,
+    location,
+  };
 }
 
 /** Required scopes of a 3.x scheme object (`scopes` on the scheme itself). */

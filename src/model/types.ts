@@ -13,6 +13,10 @@ export interface Scheme {
   definition: Readonly<Record<string, unknown>>;
   /** For people: the component name, or the type for an inline scheme. */
   name: string;
+  /** True when `name` is a component name rather than the type of an inline scheme. */
+  named: boolean;
+  /** Canonical text of everything declared but prose, required scopes included. */
+  declared: string;
   location: SourceLocation;
 }
 
@@ -29,6 +33,8 @@ export interface Term {
   scheme: Scheme | UnresolvedScheme;
   /** Required scopes, sorted and unique. */
   scopes: string[];
+  /** True in 3.x, where required scopes are part of the scheme rather than the requirement. */
+  scopesOnScheme?: boolean;
 }
 
 /** A way in: every term must be satisfied (AND). No terms means anonymous access. */
@@ -65,7 +71,8 @@ export interface Operation {
   action: Action;
   /** Names of the servers the operation can be reached through. */
   servers: string[];
-  /** Where the channel's `servers` list is written, when it is. */
+  /** Where the channel is declared, and where its `servers` list is written, when it is. */
+  channelLocation: SourceLocation;
   channelServersLocation: SourceLocation | undefined;
   /** The operation's own security after traits are applied by the version's rule. */
   security: OwnSecurity;

@@ -31,7 +31,7 @@ function findingBlock(finding: Finding): string[] {
     `  ${oneLine(finding.message)}`,
   ];
 
-  if (finding.operation !== '') {
+  if (finding.operation !== null) {
     const server = finding.server === null ? '' : `, server ${finding.server}`;
     block.push(`  operation ${finding.operation} (${finding.action} on ${finding.channel}${server})`);
     block.push(`  before: ${oneLine(finding.before)}`);
