@@ -101,6 +101,9 @@ async function reviewPair(
   };
 
   const review = await reviewDocument(side(basePath), side(headPath), { model });
+
+  // Two files named on the command line are two versions of one document, whatever their names.
+  if (review.status === 'renamed') review.status = 'modified';
   return { model, documents: [review] };
 }
 

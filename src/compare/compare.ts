@@ -16,7 +16,7 @@ import {
 import { covers, type CoverageOptions } from './coverage.js';
 import type { Cause, Finding, RuleId, SecurityModel, SourceLocation } from './finding.js';
 import { severityRank } from './finding.js';
-import { formatAlternative, formatEffective } from './format.js';
+import { formatAlternative, formatAlternatives, formatEffective } from './format.js';
 import { ruleById } from './rules.js';
 
 export interface CompareOptions {
@@ -196,8 +196,8 @@ function toFindings(
     const message = rule.message({
       operation: operationLabel(head),
       server: bucket.server,
-      before,
-      after,
+      before: describeHere(baseAlternatives, bucket.server) ?? before,
+      after: describeHere(headAlternatives, bucket.server) ?? after,
       model: options.model,
       causes,
       emptyOverride: head.security.state === 'empty',
@@ -231,6 +231,12 @@ function describeSide(
 
   const throughServer = alternatives.filter((alternative) => alternative.server === server);
   return formatEffective(throughServer.length > 0 ? throughServer : alternatives);
+}
+
+/** For a sentence that already names the server: the alternatives through it, if any. */
+function describeHere(alternatives: EffectiveAlternative[], server: string | null): string | undefined {
+  const throughServer = alternatives.filter((alternative) => alternative.server === server);
+  return throughServer.length > 0 ? formatAlternatives(throughServer) : undefined;
 }
 
 function describeUnresolved(scheme: UnresolvedScheme): string {

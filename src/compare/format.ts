@@ -45,8 +45,8 @@ export function formatAlternative(alternative: Pick<EffectiveAlternative, 'terms
 }
 
 /**
- * Groups alternatives by server: `production over TLS: X509 or userPassword`. With no server
- * (a document without servers) only the alternatives are shown.
+ * Groups alternatives by server: `cert (X509) or login (userPassword) on production over TLS`.
+ * With no server (a document without servers) only the alternatives are shown.
  */
 export function formatEffective(alternatives: readonly EffectiveAlternative[]): string {
   if (alternatives.length === 0) return 'no reachable server';
@@ -58,10 +58,15 @@ export function formatEffective(alternatives: readonly EffectiveAlternative[]): 
 
   return [...byServer.entries()]
     .map(([server, group]) => {
-      const text = [...new Set(group.map(formatAlternative))].join(' or ');
+      const text = formatAlternatives(group);
       if (server === null) return text;
       const transport = group[0]?.tls ? 'TLS' : 'plaintext';
-      return `${text} (${server}, ${transport})`;
+      return `${text} on ${server} over ${transport}`;
     })
     .join('; ');
+}
+
+/** Alternatives without their server: `cert (X509) or login (userPassword)`. */
+export function formatAlternatives(alternatives: readonly EffectiveAlternative[]): string {
+  return [...new Set(alternatives.map(formatAlternative))].join(' or ');
 }

@@ -41,7 +41,7 @@ const RULE_LIST: readonly Rule[] = [
     message: (c) =>
       c.emptyOverride && c.model === 'override'
         ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
-          `replaces the server's security (${c.before}) with none; delete the key to inherit instead.`
+          `means no security at all (before: ${c.before}); delete the key to inherit instead.`
         : `${c.operation} now admits anonymous access${via(c)}; before, it required ${c.before}.`,
   },
   {

@@ -81,3 +81,20 @@ describe('fixture cases', () => {
     }
   });
 });
+
+describe('rule coverage by the fixture cases', () => {
+  const expectations = cases.map((name) => ({
+    name,
+    expectation: JSON.parse(
+      readFileSync(join(casesRoot, name, 'expect.json'), 'utf8'),
+    ) as CaseExpectation,
+  }));
+
+  it.each([...RULES.keys()])('%s has a 2.x and a 3.x case asserting its sentence', (rule) => {
+    const withSentence = expectations.filter(({ expectation }) =>
+      expectation.findings.some((finding) => finding.rule === rule && finding.message),
+    );
+    expect(withSentence.some(({ name }) => name.includes('-v2-'))).toBe(true);
+    expect(withSentence.some(({ name }) => name.includes('-v3-'))).toBe(true);
+  });
+});
