@@ -42,7 +42,8 @@ export function pairDocuments(
   for (const path of unpairedBase) pairs.push({ base: path, head: null, pairing: 'deleted' });
   for (const path of unpairedHead) pairs.push({ base: null, head: path, pairing: 'added' });
 
-  return pairs.sort((a, b) => pairKey(a).localeCompare(pairKey(b)));
+  // Code-unit order, not locale order: the report must read the same on every runner.
+  return pairs.sort((a, b) => (pairKey(a) < pairKey(b) ? -1 : pairKey(a) > pairKey(b) ? 1 : 0));
 }
 
 function pairKey(pair: DocumentPair): string {

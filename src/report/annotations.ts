@@ -39,14 +39,19 @@ export function annotationLevel(severity: Severity): AnnotationLevel {
   return LEVEL_BY_SEVERITY[severity];
 }
 
-/** Worst first; then by file and line so the order is stable from run to run. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Worst first; then by file and line so the order is the same on every run and runner. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
-    a.location.file.localeCompare(b.location.file) ||
+    compareText(a.location.file, b.location.file) ||
     a.location.line - b.location.line ||
-    a.rule.localeCompare(b.rule) ||
-    (a.operation ?? '').localeCompare(b.operation ?? '')
+    compareText(a.rule, b.rule) ||
+    compareText(a.operation ?? '', b.operation ?? '') ||
+    compareText(a.server ?? '', b.server ?? '')
   );
 }
 

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Severity } from '../../src/compare/finding.js';
+import { annotationLevel, selectAnnotations } from '../../src/report/annotations.js';
+import { makeFinding } from './factories.js';
+
+function findings(severity: Severity, count: number) {
+  return Array.from({ length: count }, (_, index) =>
+    makeFinding({ severity, location: { file: 'a.yaml', line: index + 1 } }),
+  );
+}
+
+describe('selectAnnotations', () => {
+  it.each([
+    ['critical', 'error'],
+    ['high', 'error'],
+    ['medium', 'warning'],
+    ['low', 'notice'],
+    ['info', 'notice'],
+  ] as const)('maps %s to %s', (severity, level) => {
+    expect(annotationLevel(severity)).toBe(level);
+  });
+
+  it('puts the file, line and a title with the rule id on each annotation', () => {
+    const [annotation] = selectAnnotations([makeFinding()]);
+    expect(annotation).toEqual({
+      level: 'error',
+      title: 'security-removed (critical)',
+      message: expect.stringContaining('X509 (production, TLS) → anonymous') as string,
+      file: 'asyncapi.yaml',
+      startLine: 12,
+    });
+  });
+
+  it('leaves out the file when the location is not a head file', () => {
+    const [annotation] = selectAnnotations([makeFinding()], { isHeadFile: () => false });
+    expect(annotation?.file).toBeUndefined();
+    expect(annotation?.startLine).toBeUndefined();
+  });
+
+  it('emits the worst first', () => {
+    const selected = selectAnnotations([
+      makeFinding({ severity: 'low' }),
+      makeFinding({ severity: 'critical' }),
+      makeFinding({ severity: 'medium' }),
+    ]);
+    expect(selected.map((annotation) => annotation.title)).toEqual([
+      'security-removed (critical)',
+      'security-removed (medium)',
+      'security-removed (low)',
+    ]);
+  });
+
+  it('keeps 10 per level and one notice that counts the rest', () => {
+    const selected = selectAnnotations([
+      ...findings('critical', 8),
+      ...findings('high', 5),
+      ...findings('medium', 3),
+      ...findings('info', 12),
+    ]);
+    const byLevel = (level: string) => selected.filter((a) => a.level === level).length;
+    expect(byLevel('error')).toBe(10);
+    expect(byLevel('warning')).toBe(3);
+    expect(byLevel('notice')).toBe(10);
+
+    const last = selected.at(-1);
+    expect(last?.title).toBe('More findings');
+    // 3 high errors and 3 info notices did not fit: 9 info notices plus the counting notice.
+    expect(last?.message).toMatch(/^6 more findings are not annotated/);
+  });
+
+  it('respects a job limit smaller than three levels', () => {
+    const selected = selectAnnotations([...findings('critical', 4), ...findings('medium', 4)], {
+      limits: { perLevel: 10, perJob: 5 },
+    });
+    expect(selected).toHaveLength(5);
+    expect(selected.slice(0, 4).every((annotation) => annotation.level === 'error')).toBe(true);
+    expect(selected[4]?.message).toMatch(/^4 more findings/);
+  });
+
+  it('adds no counting notice when everything fits', () => {
+    const selected = selectAnnotations(findings('info', 10));
+    expect(selected).toHaveLength(10);
+    expect(selected.some((annotation) => annotation.title === 'More findings')).toBe(false);
+  });
+});
