@@ -141,8 +141,9 @@ function compareOperation(
 }
 
 /**
- * Names the weakening of one head alternative that covers no base alternative: anonymous, only
- * TLS lost, only scopes lost, plainly weaker than a base way in, or incomparable.
+ * Names the weakening of one head alternative that covers no base alternative (SECURITY-MODEL.md
+ * §5): anonymous; only TLS lost; the same schemes with scopes dropped; easier than every way in
+ * before; or, when some old way in is no harder than it, incomparable.
  */
 function classifyWeakening(
   alternative: EffectiveAlternative,
@@ -151,18 +152,17 @@ function classifyWeakening(
 ): RuleId {
   if (alternative.terms.length === 0) return 'security-removed';
 
-  const coveredIgnoring = (extra: Partial<CoverageOptions>): boolean =>
-    baseAlternatives.some((old) => covers(alternative, old, { ...coverage, ...extra }));
+  const coversOld = (old: EffectiveAlternative, extra: Partial<CoverageOptions> = {}) =>
+    covers(alternative, old, { ...coverage, ...extra });
+  const weakerThan = (old: EffectiveAlternative) => covers(old, alternative, coverage);
 
-  if (coveredIgnoring({ ignoreTls: true })) return 'transport-downgraded';
-
-  // Scopes only dropped (none swapped in) leave the new way in weaker than the old one.
-  const weakerThan = baseAlternatives.filter((old) => covers(old, alternative, coverage));
-  const scopesOnly = weakerThan.some((old) =>
-    covers(alternative, old, { ...coverage, ignoreScopes: true }),
-  );
-  if (scopesOnly) return 'scopes-reduced';
-  if (weakerThan.length > 0) return 'security-weakened';
+  if (baseAlternatives.some((old) => coversOld(old, { ignoreTls: true }))) {
+    return 'transport-downgraded';
+  }
+  if (baseAlternatives.some((old) => weakerThan(old) && coversOld(old, { ignoreScopes: true }))) {
+    return 'scopes-reduced';
+  }
+  if (baseAlternatives.length > 0 && baseAlternatives.every(weakerThan)) return 'security-weakened';
   return 'security-changed';
 }
 

@@ -85,8 +85,15 @@ export class ModelContext {
     return this.tlsProtocols.has(protocol.toLowerCase());
   }
 
+  /** Records a notice once, however many operations share the thing it is about. */
   notice(message: string, location: SourceLocation): void {
-    this.notices.push({ message, location });
+    const seen = this.notices.some(
+      (notice) =>
+        notice.message === message &&
+        notice.location.file === location.file &&
+        notice.location.line === location.line,
+    );
+    if (!seen) this.notices.push({ message, location });
   }
 
   /**
