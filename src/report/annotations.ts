@@ -62,12 +62,10 @@ export interface AnnotationOptions {
 }
 
 function toAnnotation(finding: Finding, isHeadFile: (path: string) => boolean): Annotation {
-  const server = finding.server === null ? '' : ` via server ${finding.server}`;
-  const operation = finding.operation === null ? '' : ` Operation ${finding.operation}${server}:`;
   const annotation: Annotation = {
     level: annotationLevel(finding.severity),
     title: `${finding.rule} (${finding.severity})`,
-    message: `${finding.message}${operation} ${finding.before} → ${finding.after}`,
+    message: `${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
   };
   if (isHeadFile(finding.location.file)) {
     annotation.file = finding.location.file;

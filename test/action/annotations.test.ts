@@ -25,7 +25,9 @@ describe('selectAnnotations', () => {
     expect(annotation).toEqual({
       level: 'error',
       title: 'security-removed (critical)',
-      message: expect.stringContaining('X509 (production, TLS) → anonymous') as string,
+      message: expect.stringContaining(
+        'Before: X509 (production, TLS). After: anonymous (production, TLS).',
+      ) as string,
       file: 'asyncapi.yaml',
       startLine: 12,
     });
