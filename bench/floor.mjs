@@ -13,6 +13,7 @@ export const YAML_PARSE_OPTIONS = Object.freeze({
   merge: true,
   uniqueKeys: true,
   maxAliasCount: 1000,
+  prettyErrors: true,
 });
 
 /** Parses one file as the engine does and returns how many nodes its tree holds. */

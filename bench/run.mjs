@@ -207,8 +207,10 @@ function runOnce(args, env) {
       if (timedOut) {
         resolve({ failure: `timed out after ${TIMEOUT_MS / 1000} s`, atLeastMs: TIMEOUT_MS });
       } else if (code !== 0) {
-        const reason = lines.filter((line) => !/^(\d+|Command exited .*)$/.test(line)).at(-1);
-        resolve({ failure: `exit ${code}: ${reason ?? ''}`.trim(), exited: true, wallMs, rssMb });
+        // A crash's stack ends in Node's version; its `…Error: message` line says more.
+        const said = lines.filter((line) => line.trim() && !/^(\d+|Command exited .*)$/.test(line));
+        const reason = said.find((line) => /^\w*Error\b/.test(line)) ?? said[0] ?? '';
+        resolve({ failure: `exit ${code}: ${reason}`.trim(), exited: true, wallMs, rssMb });
       } else {
         resolve({ wallMs, rssMb, stdout });
       }
@@ -270,7 +272,7 @@ function renderSize(ops, rows) {
   for (const tool of TOOLS) {
     const cells = rows.map((r) => {
       const result = r[tool.key];
-      if (result.failure) return `${result.failure} | `;
+      if (result.failure) return `${cell(result.failure)} | `;
       return `${ms(result.wallMs)} | ${mb(result.rssMb)}`;
     });
     lines.push(`| ${tool.label} | ${cells.join(' | ')} |`);
@@ -305,11 +307,11 @@ function renderStartup({ nodeOnly, rows }) {
   const lines = ['## Start-up', '', '| | ms | MB | over `node -e 0` |', '|---|--:|--:|--:|'];
   for (const { label, result } of rows) {
     if (result.failure) {
-      lines.push(`| ${label} | ${result.failure} | | |`);
+      lines.push(`| ${label} | ${cell(result.failure)} | | |`);
       continue;
     }
     const over = result === nodeOnly ? '' : `${ms(result.wallMs - nodeOnly.wallMs)} ms`;
-    const exit = result.exit ? ` (${result.exit})` : '';
+    const exit = result.exit ? ` (${cell(result.exit)})` : '';
     lines.push(`| ${label}${exit} | ${ms(result.wallMs)} | ${mb(result.rssMb)} | ${over} |`);
   }
   return lines.join('\n');
@@ -363,6 +365,11 @@ function ratioText(over, under) {
   const value = ratio(over, under);
   if (value === undefined) return '–';
   return `${over.failure ? '> ' : ''}${value.toFixed(2)}`;
+}
+
+// A failing tool's own message goes into a table cell, where a `|` would end the cell.
+function cell(text) {
+  return text.replaceAll('|', '\\|');
 }
 
 function mbOf(result) {
