@@ -2,7 +2,7 @@
  * The Action, phase by phase: settings, revisions, documents, review, report. All runner and
  * GitHub I/O goes through the context passed to `run()`.
  */
-import { severityRank, type Finding } from '../compare/finding.js';
+import { severityRank, type Finding, type ReviewResult } from '../compare/finding.js';
 import {
   assertSafeRef,
   ensureLocalCommit,
@@ -12,7 +12,7 @@ import {
 import { RevisionError } from '../git/commits.js';
 import { planReview, reviewPlan, type ReviewPlan } from '../git/plan.js';
 import { GitRevision, RestRevision, type Revision } from '../git/revision.js';
-import { selectAnnotations } from '../report/annotations.js';
+import { selectAnnotations, type Annotation } from '../report/annotations.js';
 import {
   renderMarkdown,
   renderResolved,
@@ -90,7 +90,7 @@ async function runReview(context: ActionContext): Promise<void> {
       serverUrl: environment.serverUrl,
       headSha: plan.head.sha,
     };
-    if (settings.annotations) writeAnnotations(context, findings, plan);
+    if (settings.annotations) writeAnnotations(context, findings, plan, result);
     if (settings.jobSummary) await writeSummary(context, settings, plan, links, result);
     return writeComment(context, settings, api, choice, { links, result, failed, plan });
   });
@@ -237,9 +237,29 @@ function logPlan(context: ActionContext, plan: ReviewPlan): void {
   }
 }
 
-function writeAnnotations(context: ActionContext, findings: Finding[], plan: ReviewPlan): void {
+/**
+ * Annotates the findings, worst first. A deleted document gets a notice of its own: it may
+ * carry no finding, but it must not pass silently.
+ */
+function writeAnnotations(
+  context: ActionContext,
+  findings: Finding[],
+  plan: ReviewPlan,
+  result: ReviewResult,
+): void {
+  const deleted: Annotation[] = result.documents
+    .filter((document) => document.status === 'deleted')
+    .map((document) => ({
+      level: 'notice',
+      title: 'AsyncAPI document deleted',
+      message:
+        `${document.base ?? ''} was deleted: its ${document.operations.base} operation(s) are ` +
+        'no longer described here, and no longer reviewed.',
+    }));
+
   const annotations = selectAnnotations(findings, {
     isHeadFile: (path) => plan.headFiles.has(path),
+    pinned: deleted,
   });
   for (const annotation of annotations) {
     const properties = {

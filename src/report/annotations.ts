@@ -57,6 +57,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export interface AnnotationOptions {
   limits?: AnnotationLimits;
+  /** Annotations written before any finding (deleted documents); they count against limits. */
+  pinned?: Annotation[];
   /** Whether a path exists in the head revision; other locations are annotated without a file. */
   isHeadFile?: (path: string) => boolean;
 }
@@ -78,12 +80,15 @@ function takeWithinLimits(
   sorted: Finding[],
   perLevel: Record<AnnotationLevel, number>,
   total: number,
-) {
+  pinned: Annotation[],
+): Finding[] {
   const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  for (const annotation of pinned) used[annotation.level] += 1;
+
   const taken: Finding[] = [];
   for (const finding of sorted) {
     const level = annotationLevel(finding.severity);
-    if (taken.length >= total || used[level] >= perLevel[level]) continue;
+    if (pinned.length + taken.length >= total || used[level] >= perLevel[level]) continue;
     used[level] += 1;
     taken.push(finding);
   }
@@ -102,12 +107,16 @@ export function selectAnnotations(
   const isHeadFile = options.isHeadFile ?? (() => true);
   const sorted = [...findings].sort(compareFindings);
   const caps = { error: limits.perLevel, warning: limits.perLevel, notice: limits.perLevel };
+  const pinned = options.pinned ?? [];
 
-  let taken = takeWithinLimits(sorted, caps, limits.perJob);
-  if (taken.length === sorted.length) return taken.map((f) => toAnnotation(f, isHeadFile));
+  let taken = takeWithinLimits(sorted, caps, limits.perJob, pinned);
+  if (taken.length === sorted.length) {
+    return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile))];
+  }
 
   // Something is left out: make room for the notice that says so, then count again.
-  taken = takeWithinLimits(sorted, { ...caps, notice: limits.perLevel - 1 }, limits.perJob - 1);
+  const fewerNotices = { ...caps, notice: limits.perLevel - 1 };
+  taken = takeWithinLimits(sorted, fewerNotices, limits.perJob - 1, pinned);
   const leftOut = sorted.length - taken.length;
   const overflow: Annotation = {
     level: 'notice',
@@ -116,5 +125,5 @@ export function selectAnnotations(
       `${leftOut} more finding${leftOut === 1 ? ' is' : 's are'} not annotated, because GitHub ` +
       `shows ${limits.perLevel} annotations per level per step; the job summary lists them all.`,
   };
-  return [...taken.map((f) => toAnnotation(f, isHeadFile)), overflow];
+  return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile)), overflow];
 }

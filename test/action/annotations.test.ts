@@ -79,6 +79,18 @@ describe('selectAnnotations', () => {
     expect(selected[4]?.message).toMatch(/^4 more findings/);
   });
 
+  it('counts pinned annotations against the limits and keeps them first', () => {
+    const pinned = Array.from({ length: 3 }, () => ({
+      level: 'notice' as const,
+      title: 'AsyncAPI document deleted',
+      message: 'gone',
+    }));
+    const selected = selectAnnotations(findings('low', 8), { pinned });
+    expect(selected.slice(0, 3)).toEqual(pinned);
+    expect(selected.filter((annotation) => annotation.level === 'notice')).toHaveLength(10);
+    expect(selected.at(-1)?.message).toMatch(/^2 more findings/);
+  });
+
   it('adds no counting notice when everything fits', () => {
     const selected = selectAnnotations(findings('info', 10));
     expect(selected).toHaveLength(10);
