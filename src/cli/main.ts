@@ -6,7 +6,13 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { SEVERITIES, severityRank, type ReviewResult, type SecurityModel, type Severity } from '../compare/finding.js';
+import {
+  SEVERITIES,
+  severityRank,
+  type ReviewResult,
+  type SecurityModel,
+  type Severity,
+} from '../compare/finding.js';
 import { reviewDocument } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
 import { renderJson } from '../report/json.js';
@@ -14,7 +20,6 @@ import { renderText } from '../report/text.js';
 import { VERSION } from '../version.js';
 
 const FORMATS = ['text', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 const MODELS = ['override', 'additive'] as const;
 

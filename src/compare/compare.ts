@@ -34,10 +34,15 @@ export function compareModels(
 ): Finding[] {
   const findings: Finding[] = [];
   const secured = new Set(
-    head.operations.filter((operation) => isSecured(effectiveSecurity(operation, head, options.model))),
+    head.operations.filter((operation) =>
+      isSecured(effectiveSecurity(operation, head, options.model)),
+    ),
   );
 
-  for (const [baseOperation, headOperation] of matchOperations(base?.operations ?? [], head.operations)) {
+  for (const [baseOperation, headOperation] of matchOperations(
+    base?.operations ?? [],
+    head.operations,
+  )) {
     const pair: OperationPair = {
       base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
       head: { operation: headOperation, model: head },
@@ -129,7 +134,8 @@ function compareOperation(
     for (const old of gone) add(old.server, 'security-strengthened');
 
     const ownRemoved =
-      pair.base.operation.security.state !== 'absent' && pair.head.operation.security.state === 'absent';
+      pair.base.operation.security.state !== 'absent' &&
+      pair.head.operation.security.state === 'absent';
     if (ownRemoved) {
       for (const server of new Set(headAlternatives.map((alternative) => alternative.server))) {
         add(server, 'override-removed');
@@ -142,8 +148,11 @@ function compareOperation(
 
 /**
  * Names the weakening of one head alternative that covers no base alternative (SECURITY-MODEL.md
- * §5): anonymous; only TLS lost; the same schemes with scopes dropped; easier than every way in
- * before; or, when some old way in is no harder than it, incomparable.
+ * §5). It is a weakening only when it is easier than every way in before; then it is anonymous,
+ * loses only TLS, drops only scopes, or is plainly weaker. When some old way in is no harder than
+ * it (a password where an API key was accepted too), neither side covers the other and a person
+ * must look: security-changed. Requiring "every" keeps the swap property: reversed, the same pair
+ * is a strengthening.
  */
 function classifyWeakening(
   alternative: EffectiveAlternative,
@@ -152,18 +161,15 @@ function classifyWeakening(
 ): RuleId {
   if (alternative.terms.length === 0) return 'security-removed';
 
-  const coversOld = (old: EffectiveAlternative, extra: Partial<CoverageOptions> = {}) =>
-    covers(alternative, old, { ...coverage, ...extra });
   const weakerThan = (old: EffectiveAlternative) => covers(old, alternative, coverage);
+  if (baseAlternatives.length === 0 || !baseAlternatives.every(weakerThan))
+    return 'security-changed';
 
-  if (baseAlternatives.some((old) => coversOld(old, { ignoreTls: true }))) {
-    return 'transport-downgraded';
-  }
-  if (baseAlternatives.some((old) => weakerThan(old) && coversOld(old, { ignoreScopes: true }))) {
-    return 'scopes-reduced';
-  }
-  if (baseAlternatives.length > 0 && baseAlternatives.every(weakerThan)) return 'security-weakened';
-  return 'security-changed';
+  const coversIgnoring = (extra: Partial<CoverageOptions>) =>
+    baseAlternatives.some((old) => covers(alternative, old, { ...coverage, ...extra }));
+  if (coversIgnoring({ ignoreTls: true })) return 'transport-downgraded';
+  if (coversIgnoring({ ignoreScopes: true })) return 'scopes-reduced';
+  return 'security-weakened';
 }
 
 function toFindings(
@@ -234,7 +240,10 @@ function describeSide(
 }
 
 /** For a sentence that already names the server: the alternatives through it, if any. */
-function describeHere(alternatives: EffectiveAlternative[], server: string | null): string | undefined {
+function describeHere(
+  alternatives: EffectiveAlternative[],
+  server: string | null,
+): string | undefined {
   const throughServer = alternatives.filter((alternative) => alternative.server === server);
   return throughServer.length > 0 ? formatAlternatives(throughServer) : undefined;
 }
@@ -329,7 +338,10 @@ function locateCause(
     case 'operation added':
       return { head: head.location, base: null };
     case 'override removed':
-      return { head: head.location, base: securityLocation(base?.security) ?? base?.location ?? null };
+      return {
+        head: head.location,
+        base: securityLocation(base?.security) ?? base?.location ?? null,
+      };
     case 'override changed':
       return {
         head: securityLocation(head.security) ?? head.location,
@@ -344,7 +356,9 @@ function locateCause(
       // A deleted `servers` list points at its channel; a server added to a document whose
       // channels list none points at that server.
       const listDeleted = base?.channelServersLocation !== undefined;
-      const fallback = listDeleted ? head.channelLocation : (headServer?.location ?? head.channelLocation);
+      const fallback = listDeleted
+        ? head.channelLocation
+        : (headServer?.location ?? head.channelLocation);
       return {
         head: head.channelServersLocation ?? fallback,
         base: base?.channelServersLocation ?? base?.channelLocation ?? null,
@@ -360,7 +374,10 @@ function locateCause(
         pair.base ? effectiveSecurityOf(pair.base) : [],
         effectiveSecurityOf(pair.head),
       )[0];
-      return { head: changed?.head ?? head.location, base: changed?.base ?? base?.location ?? null };
+      return {
+        head: changed?.head ?? head.location,
+        base: changed?.base ?? base?.location ?? null,
+      };
     }
   }
 }
@@ -401,7 +418,9 @@ function securityKey(security: OwnSecurity): string {
 }
 
 function isSecured(alternatives: EffectiveAlternative[]): boolean {
-  return alternatives.length > 0 && alternatives.every((alternative) => alternative.terms.length > 0);
+  return (
+    alternatives.length > 0 && alternatives.every((alternative) => alternative.terms.length > 0)
+  );
 }
 
 /**
@@ -417,7 +436,8 @@ export function matchOperations(
   const unmatchedBase = new Set(base);
   const baseById = new Map<string, Operation>();
   for (const operation of base) {
-    if (operation.id !== undefined && !baseById.has(operation.id)) baseById.set(operation.id, operation);
+    if (operation.id !== undefined && !baseById.has(operation.id))
+      baseById.set(operation.id, operation);
   }
 
   const matches = new Map<Operation, Operation | undefined>();

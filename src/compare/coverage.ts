@@ -28,7 +28,8 @@ export function termMatches(candidate: Term, required: Term, options: CoverageOp
   }
 
   const scopesHeld =
-    options.ignoreScopes === true || required.scopes.every((scope) => candidate.scopes.includes(scope));
+    options.ignoreScopes === true ||
+    required.scopes.every((scope) => candidate.scopes.includes(scope));
   if (have.key === need.key) return scopesHeld;
 
   const haveClass = strengthClass(have, options.classes);
@@ -58,7 +59,11 @@ export function covers(
 }
 
 /** Bipartite matching by augmenting paths; alternatives hold a handful of terms. */
-function hasDistinctMatching(required: Term[], candidates: Term[], options: CoverageOptions): boolean {
+function hasDistinctMatching(
+  required: Term[],
+  candidates: Term[],
+  options: CoverageOptions,
+): boolean {
   const owner: (number | undefined)[] = new Array<number | undefined>(candidates.length);
 
   const assign = (index: number, visited: boolean[]): boolean => {
@@ -79,5 +84,7 @@ function hasDistinctMatching(required: Term[], candidates: Term[], options: Cove
     return false;
   };
 
-  return required.every((_, index) => assign(index, new Array<boolean>(candidates.length).fill(false)));
+  return required.every((_, index) =>
+    assign(index, new Array<boolean>(candidates.length).fill(false)),
+  );
 }

@@ -118,7 +118,8 @@ const RULE_LIST: readonly Rule[] = [
     severity: 'info',
     title: 'Security strengthened',
     why: 'Reported so reviewers see that clients may need new credentials.',
-    message: (c) => `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
+    message: (c) =>
+      `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
   },
 ];
 

@@ -192,7 +192,9 @@ class Walker {
     mergeSources: unknown[],
     node: YamlNode,
   ): void {
-    const sources = mergeSources.flatMap((source) => (Array.isArray(source) ? source : [source]));
+    const sources: unknown[] = mergeSources.flatMap((source): unknown[] =>
+      Array.isArray(source) ? (source as unknown[]) : [source],
+    );
 
     for (const source of sources) {
       if (typeof source !== 'object' || source === null || Array.isArray(source)) {
@@ -200,7 +202,7 @@ class Walker {
       }
 
       const sourceLines = this.positions.of(source)?.keyLines;
-      for (const [key, value] of Object.entries(source)) {
+      for (const [key, value] of Object.entries(source as YamlObject)) {
         if (Object.hasOwn(result, key)) continue;
         result[key] = value;
         keyLines.set(key, sourceLines?.get(key) ?? this.lineOf(node));

@@ -19,30 +19,59 @@ function review(base: string | null, head: string | null): Promise<DocumentRevie
 }
 
 function atMediumOrAbove(review: DocumentReview) {
-  return review.findings.filter((finding) => severityRank(finding.severity) >= severityRank('medium'));
+  return review.findings.filter(
+    (finding) => severityRank(finding.severity) >= severityRank('medium'),
+  );
 }
 
 /** SOURCES.md pair P: every 2.6 example of asyncapi/spec and its 3.0 counterpart. */
 const SPEC_EXAMPLES = [
-  'anyof', 'application-headers', 'correlation-id', 'gitter-streaming', 'mercure', 'not',
-  'oneof', 'operation-security', 'rpc-client', 'rpc-server', 'simple', 'slack-rtm',
-  'streetlights-kafka', 'streetlights-mqtt', 'streetlights-operation-security', 'websocket-gemini',
+  'anyof',
+  'application-headers',
+  'correlation-id',
+  'gitter-streaming',
+  'mercure',
+  'not',
+  'oneof',
+  'operation-security',
+  'rpc-client',
+  'rpc-server',
+  'simple',
+  'slack-rtm',
+  'streetlights-kafka',
+  'streetlights-mqtt',
+  'streetlights-operation-security',
+  'websocket-gemini',
 ].map((name) => [`asyncapi-spec-2.6/${name}.yml`, `asyncapi-spec-3.0/${name}-asyncapi.yml`]);
 
-const SOCIAL_MEDIA = ['backend', 'comments-service', 'frontend', 'notification-service', 'public-api']
+const SOCIAL_MEDIA = [
+  'backend',
+  'comments-service',
+  'frontend',
+  'notification-service',
+  'public-api',
+]
   .map((service) => `social-media/${service}/asyncapi.yaml`)
   .map((path) => [`asyncapi-spec-2.6/${path}`, `asyncapi-spec-3.0/${path}`]);
 
 /** SOURCES.md pairs C (converter input and expected output) and D1-D3 (diff fixtures). */
 const CONVERTER_AND_DIFF = [
-  ...['', '-with-servers-and-channels-components', '-with-deep-local-references',
-    '-with-custom-schema-format', '-with-reference-parameter'].map((suffix) => [
+  ...[
+    '',
+    '-with-servers-and-channels-components',
+    '-with-deep-local-references',
+    '-with-custom-schema-format',
+    '-with-reference-parameter',
+  ].map((suffix) => [
     `converter-js/input/2.6.0/for-3.0.0${suffix}.yml`,
     `converter-js/output/3.0.0/from-2.6.0${suffix}.yml`,
   ]),
   ['asyncapi-diff/spec/asyncapi-v3.yml', 'asyncapi-diff/spec/asyncapi-v3-diff.yml'],
   ['asyncapi-diff/spec/asyncapi.yml', 'asyncapi-diff/spec/diffSpec.yml'],
-  ['asyncapi-cli/test/fixtures/specification-v3.yml', 'asyncapi-cli/test/fixtures/specification-v3-diff.yml'],
+  [
+    'asyncapi-cli/test/fixtures/specification-v3.yml',
+    'asyncapi-cli/test/fixtures/specification-v3-diff.yml',
+  ],
 ];
 
 describe.skipIf(!hasCorpus)('the real documents of the corpus', () => {
@@ -88,7 +117,9 @@ describe.skipIf(!hasCorpus)('the real documents of the corpus', () => {
       'asyncapi-cli/test/fixtures/dummyspec/dummySpec.yml',
       'asyncapi-cli/test/fixtures/dummyspec/dummySpecWithoutSecurity.yml',
     );
-    expect(result.findings.map((finding) => [finding.rule, finding.operation, finding.server])).toEqual([
+    expect(
+      result.findings.map((finding) => [finding.rule, finding.operation, finding.server]),
+    ).toEqual([
       ['security-removed', 'onTest', 'mykafka'],
       ['security-removed', 'produce send', 'mykafka'],
     ]);
@@ -119,7 +150,9 @@ describe.skipIf(!hasCorpus)('the real documents of the corpus', () => {
       'openxapi-binance/cmfutures@cdca9d4b/cmfutures.yaml',
       'openxapi-binance/cmfutures@3a1415ea/cmfutures.yaml',
     );
-    const flagged = new Set(result.findings.map((finding) => `${finding.rule} ${finding.operation}`));
+    const flagged = new Set(
+      result.findings.map((finding) => `${finding.rule} ${finding.operation}`),
+    );
     expect(flagged).toEqual(
       new Set([
         'unsecured-operation-added receiveError',

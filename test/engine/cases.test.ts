@@ -33,7 +33,9 @@ const cases = readdirSync(casesRoot).filter((name) =>
 
 function documentIn(folder: string, given: string | undefined, stem: string): string {
   if (given) return join(folder, given);
-  const found = ['yaml', 'yml', 'json'].map((ext) => join(folder, `${stem}.${ext}`)).find(existsSync);
+  const found = ['yaml', 'yml', 'json']
+    .map((ext) => join(folder, `${stem}.${ext}`))
+    .find(existsSync);
   if (!found) throw new Error(`${folder} has no ${stem} document`);
   return found;
 }
@@ -67,13 +69,13 @@ describe('fixture cases', () => {
       server,
     }));
     type Key = { rule: string; operation: string | null; server: string | null };
-    const order = (a: Key, b: Key) =>
-      JSON.stringify(a).localeCompare(JSON.stringify(b));
+    const order = (a: Key, b: Key) => JSON.stringify(a).localeCompare(JSON.stringify(b));
     expect(actual.sort(order)).toEqual(expected.sort(order));
 
     for (const wanted of expectation.findings) {
       const finding = review.findings.find(
-        (f) => f.rule === wanted.rule && f.operation === wanted.operation && f.server === wanted.server,
+        (f) =>
+          f.rule === wanted.rule && f.operation === wanted.operation && f.server === wanted.server,
       );
       expect(finding?.severity).toBe(finding && RULES.get(finding.rule)?.severity);
       if (wanted.headLine !== undefined) expect(finding?.location.line).toBe(wanted.headLine);

@@ -10,7 +10,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { DocumentReview, RuleId } from '../../src/compare/finding.js';
-import { renderApi, securedApiArb, shapeArb, SCHEMES, type RenderOptions } from '../helpers/generate.js';
+import {
+  renderApi,
+  securedApiArb,
+  shapeArb,
+  SCHEMES,
+  type RenderOptions,
+} from '../helpers/generate.js';
 import { reviewFiles } from '../helpers/review.js';
 
 const RUNS = 150;
@@ -47,9 +53,16 @@ describe('invariants over generated documents', () => {
     ['reordering alternatives, scopes and keys', { reorder: true }],
     [
       'renaming every scheme',
-      { schemeNames: Object.fromEntries(Object.keys(SCHEMES).map((name) => [name, `${name}Renamed`])) },
+      {
+        schemeNames: Object.fromEntries(
+          Object.keys(SCHEMES).map((name) => [name, `${name}Renamed`]),
+        ),
+      },
     ],
-    ['renaming every server', { serverNames: { server0: 'east', server1: 'west', server2: 'north' } }],
+    [
+      'renaming every server',
+      { serverNames: { server0: 'east', server1: 'west', server2: 'north' } },
+    ],
   ])('%s gives nothing', async (_, options) => {
     await fc.assert(
       fc.asyncProperty(apiArb, async (api) => {
@@ -65,7 +78,9 @@ describe('invariants over generated documents', () => {
       fc.asyncProperty(pairArb, async ([base, head]) => {
         const forward = await compareTexts(renderApi(base), renderApi(head));
         const weakenings = forward.findings.filter((finding) => WEAKENINGS.includes(finding.rule));
-        fc.pre(weakenings.length > 0 && forward.findings.every((f) => f.rule !== 'security-changed'));
+        fc.pre(
+          weakenings.length > 0 && forward.findings.every((f) => f.rule !== 'security-changed'),
+        );
 
         const backward = await compareTexts(renderApi(head), renderApi(base));
         for (const weakening of weakenings) {

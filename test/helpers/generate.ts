@@ -43,13 +43,25 @@ const PROTOCOLS = ['mqtt', 'mqtts', 'kafka', 'kafka-secure', 'ws', 'wss'];
 
 const scopesArb = fc.subarray(['read', 'write']);
 const termArb = fc.constantFrom(...Object.keys(SCHEMES)).chain((scheme) =>
-  (SCOPED.has(scheme) ? scopesArb : fc.constant<string[]>([])).map((scopes) => ({ scheme, scopes })),
+  (SCOPED.has(scheme) ? scopesArb : fc.constant<string[]>([])).map((scopes) => ({
+    scheme,
+    scopes,
+  })),
 );
 
 function requirementsArb(version: AbstractApi['version']) {
-  const terms = version === '3.0.0' ? fc.array(termArb, { minLength: 1, maxLength: 1 }) : fc.array(termArb, { minLength: 1, maxLength: 2 });
+  // A 2.x requirement is a map, so one scheme appears in it once.
+  const maxLength = version === '3.0.0' ? 1 : 2;
+  const terms = fc.uniqueArray(termArb, {
+    minLength: 1,
+    maxLength,
+    selector: (term) => term.scheme,
+  });
   return fc.option(
-    fc.array(terms.map((list) => ({ terms: list })), { minLength: 0, maxLength: 3 }),
+    fc.array(
+      terms.map((list) => ({ terms: list })),
+      { minLength: 0, maxLength: 3 },
+    ),
     { nil: undefined },
   );
 }
@@ -76,29 +88,33 @@ export function securedApiArb(shape: Shape): fc.Arbitrary<AbstractApi> {
   const requirements = requirementsArb(shape.version);
   const serverNames = Array.from({ length: shape.serverCount }, (_, i) => `server${i}`);
 
-  return fc.record({
-    servers: fc.tuple(...serverNames.map(() => requirements)),
-    operations: fc.tuple(...shape.channels.flatMap(() => [requirements, requirements])),
-  }).map(({ servers, operations }) => ({
-    version: shape.version,
-    servers: serverNames.map((name, i) => ({
-      name,
-      protocol: shape.protocols[i] ?? 'mqtt',
-      security: servers[i],
-    })),
-    channels: shape.channels.map((channel, c) => ({
-      address: `orders/${c}`,
-      servers: channel.servers
-        ?.filter((index) => index < shape.serverCount)
-        .map((index) => `server${index}`),
-      operations: [
-        ...(channel.send ? [{ id: `send${c}`, action: 'send' as const, security: operations[2 * c] }] : []),
-        ...(channel.receive
-          ? [{ id: `receive${c}`, action: 'receive' as const, security: operations[2 * c + 1] }]
-          : []),
-      ],
-    })),
-  }));
+  return fc
+    .record({
+      servers: fc.tuple(...serverNames.map(() => requirements)),
+      operations: fc.tuple(...shape.channels.flatMap(() => [requirements, requirements])),
+    })
+    .map(({ servers, operations }) => ({
+      version: shape.version,
+      servers: serverNames.map((name, i) => ({
+        name,
+        protocol: shape.protocols[i] ?? 'mqtt',
+        security: servers[i],
+      })),
+      channels: shape.channels.map((channel, c) => ({
+        address: `orders/${c}`,
+        servers: channel.servers
+          ?.filter((index) => index < shape.serverCount)
+          .map((index) => `server${index}`),
+        operations: [
+          ...(channel.send
+            ? [{ id: `send${c}`, action: 'send' as const, security: operations[2 * c] }]
+            : []),
+          ...(channel.receive
+            ? [{ id: `receive${c}`, action: 'receive' as const, security: operations[2 * c + 1] }]
+            : []),
+        ],
+      })),
+    }));
 }
 
 export interface RenderOptions {
@@ -121,16 +137,22 @@ function names(options: RenderOptions) {
     server: (name: string) => options.serverNames?.[name] ?? name,
     order: <T>(list: T[]): T[] => (options.reorder ? [...list].reverse() : list),
     entries: (record: Record<string, unknown>) =>
-      Object.fromEntries(options.reorder ? Object.entries(record).reverse() : Object.entries(record)),
+      Object.fromEntries(
+        options.reorder ? Object.entries(record).reverse() : Object.entries(record),
+      ),
   };
 }
 
 function render2(api: AbstractApi, options: RenderOptions) {
   const n = names(options);
   const requirement = (list: Requirement[]) =>
-    n.order(list).map((item) =>
-      Object.fromEntries(n.order(item.terms).map((term) => [n.scheme(term.scheme), n.order(term.scopes)])),
-    );
+    n
+      .order(list)
+      .map((item) =>
+        Object.fromEntries(
+          n.order(item.terms).map((term) => [n.scheme(term.scheme), n.order(term.scopes)]),
+        ),
+      );
   const schemes2 = Object.fromEntries(
     Object.entries(SCHEMES).map(([name, definition]) => [n.scheme(name), toV2Scheme(definition)]),
   );
@@ -206,7 +228,11 @@ function render3(api: AbstractApi, options: RenderOptions) {
           {
             address: channel.address,
             ...(channel.servers
-              ? { servers: n.order(channel.servers.map((s) => ({ $ref: `#/servers/${n.server(s)}` }))) }
+              ? {
+                  servers: n.order(
+                    channel.servers.map((s) => ({ $ref: `#/servers/${n.server(s)}` })),
+                  ),
+                }
               : {}),
           },
         ]),

@@ -1,5 +1,7 @@
 /** Test helpers: review files on disk the way the CLI does, one folder as the root of each side. */
-import { basename, dirname } from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 
 import type { DocumentReview, SecurityModel } from '../../src/compare/finding.js';
 import { reviewDocument, type EngineOptions } from '../../src/engine.js';
@@ -22,10 +24,6 @@ export async function reviewTexts(
   headText: string,
   model: SecurityModel = 'override',
 ): Promise<DocumentReview> {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-
   const folder = await mkdtemp(join(tmpdir(), 'asr-'));
   const basePath = join(folder, 'base.yaml');
   const headPath = join(folder, 'head.yaml');
