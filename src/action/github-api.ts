@@ -53,12 +53,35 @@ function decodeBase64(content: string): Uint8Array {
   return new Uint8Array(Buffer.from(content, 'base64'));
 }
 
+/**
+ * Defers creating the API until a method is called, so a run that needs no REST call (a push
+ * with a full clone) works without a token.
+ */
+export function lazyGitHubApi(create: () => GitHubApi): GitHubApi {
+  let api: GitHubApi | undefined;
+  const get = (): GitHubApi => (api ??= create());
+  return {
+    getAuthenticatedLogin: () => get().getAuthenticatedLogin(),
+    listIssueComments: (issueNumber) => get().listIssueComments(issueNumber),
+    createIssueComment: (issueNumber, body) => get().createIssueComment(issueNumber, body),
+    updateIssueComment: (commentId, body) => get().updateIssueComment(commentId, body),
+    getTree: (ref) => get().getTree(ref),
+    getFileContent: (path, ref, oid) => get().getFileContent(path, ref, oid),
+  };
+}
+
 /** Creates the API for one repository; nothing is requested until a method is called. */
 export function createGitHubApi(
   token: string,
   repository: { owner: string; repo: string },
   log: ApiLog,
 ): GitHubApi {
+  if (token === '') {
+    throw new Error(
+      'The github-token input is empty; it defaults to ${{ github.token }}. Pass a token with ' +
+        '`contents: read` (and `pull-requests: write` for the comment).',
+    );
+  }
   const octokit = getOctokit(
     token,
     {

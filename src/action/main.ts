@@ -23,7 +23,7 @@ import { renderJobSummary } from '../report/summary.js';
 import { ACTION_INPUTS, parseSettings, type InputName, type Settings } from '../settings.js';
 import { commentMarker, writeStickyComment } from './comment.js';
 import type { ActionContext } from './context.js';
-import { httpStatus, type GitHubApi } from './github-api.js';
+import { httpStatus, lazyGitHubApi, type GitHubApi } from './github-api.js';
 import { chooseRevisions, type RevisionChoice } from './revisions.js';
 
 // GitHub keeps at most 1 MB of outputs per job; the findings output stays well under it.
@@ -54,7 +54,7 @@ async function runReview(context: ActionContext): Promise<void> {
   // Revisions: from the event, unless base-ref / head-ref say otherwise.
   const choice = chooseRevisions(environment, settings);
   log.info(`Revisions: ${choice.reason}.`);
-  const api = context.createGitHubApi(settings.githubToken);
+  const api = lazyGitHubApi(() => context.createGitHubApi(settings.githubToken));
   const revisions = await log.group('Reading revisions', () => openRevisions(context, api, choice));
   if (revisions === null) {
     setOutputs(context, [], false, null);

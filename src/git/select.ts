@@ -30,6 +30,12 @@ export function compileGlobs(globs: string[]): (path: string) => boolean {
   return (path) => isIncluded(path) && !isExcluded(path);
 }
 
+// Files larger than this are recognised by their first lines instead of a full parse, which
+// keeps the default selection fast on repositories with large YAML data files.
+const PARSE_BYTES = 2 * 1024 * 1024;
+const TOP_LEVEL_KEY = /^(asyncapi|"asyncapi"|'asyncapi')[ \t]*:/m;
+const JSON_FIRST_KEY = /^\s*\{\s*"asyncapi"\s*:/;
+
 /**
  * Says whether a file's top level is a mapping with an `asyncapi` key. A file that does not
  * parse still counts when a line starts with the key, so a broken document is reported as
@@ -39,13 +45,19 @@ export function isAsyncApiDocument(content: Uint8Array): boolean {
   const text = new TextDecoder('utf-8').decode(content);
   if (!text.includes('asyncapi')) return false;
 
-  const document = parseDocument(text, { prettyErrors: false });
-  if (document.errors.length === 0) {
-    return isMap(document.contents) && document.contents.has('asyncapi');
+  const looksLikeOne = (sample: string) =>
+    TOP_LEVEL_KEY.test(sample) || JSON_FIRST_KEY.test(sample);
+  if (content.byteLength > PARSE_BYTES) return looksLikeOne(text.slice(0, 64 * 1024));
+
+  try {
+    const document = parseDocument(text, { prettyErrors: false });
+    if (document.errors.length === 0) {
+      return isMap(document.contents) && document.contents.has('asyncapi');
+    }
+  } catch {
+    // A pathological file (nesting deep enough to exhaust the stack) falls through.
   }
-  return (
-    /^(asyncapi|"asyncapi"|'asyncapi')\s*:/m.test(text) || /^\s*\{\s*"asyncapi"\s*:/.test(text)
-  );
+  return looksLikeOne(text);
 }
 
 /** Reads the candidates' contents, by blob id, through git in batches or through the source. */

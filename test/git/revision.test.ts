@@ -94,6 +94,18 @@ describe('selectDocuments', () => {
   ])('recognises %s', (_name, text, expected) => {
     expect(isAsyncApiDocument(new TextEncoder().encode(text))).toBe(expected);
   });
+
+  it('recognises a large file by its first lines without parsing it whole', () => {
+    const padding = `x: ${'y'.repeat(3 * 1024 * 1024)}\n`;
+    const encode = (text: string) => new TextEncoder().encode(text);
+    expect(isAsyncApiDocument(encode(`asyncapi: 3.0.0\n${padding}`))).toBe(true);
+    expect(isAsyncApiDocument(encode(`${padding}nested:\n  asyncapi: 1\n`))).toBe(false);
+  });
+
+  it('survives nesting deep enough to exhaust a recursive parser', () => {
+    const deep = `asyncapi: 3.0.0\nx: ${'['.repeat(100_000)}\n`;
+    expect(isAsyncApiDocument(new TextEncoder().encode(deep))).toBe(true);
+  });
 });
 
 describe('listDocumentPairs', () => {
