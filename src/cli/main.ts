@@ -15,21 +15,29 @@ import {
 } from '../compare/finding.js';
 import { reviewDocument } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
+import { RevisionError } from '../git/commits.js';
+import { listDocumentPairs, reviewPlan } from '../git/plan.js';
 import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/text.js';
 import { VERSION } from '../version.js';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'markdown', 'json'] as const;
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 const MODELS = ['override', 'additive'] as const;
 
 export const USAGE = `Usage: asyncapi-security-review [options] <base> <head>
+       asyncapi-security-review [options] --base-ref <ref> [--head-ref <ref>] [globs...]
 
-Compares the effective security of every operation of an AsyncAPI document (2.0 to 3.1, YAML or
-JSON) between a base and a head version, and reports what got weaker.
+Compares the effective security of every operation of AsyncAPI documents (2.0 to 3.1, YAML or
+JSON) between a base and a head version, and reports what got weaker. The first form compares
+two files; the second, run inside a git repository, compares every AsyncAPI document matched by
+the globs (default: every tracked .yaml, .yml and .json file with a top-level asyncapi field)
+between two commits, read with git without checking anything out.
 
 Options:
-  --format <text|json>      output format (default: text)
+  --format <text|markdown|json>
+                            output format (default: text)
   --output <file>           write the report to a file instead of standard output
   --fail-on <severity>      exit 1 when a finding reaches it: critical, high, medium, low,
                             info or none (default: high)
@@ -38,6 +46,8 @@ Options:
                             (default); additive: both must be satisfied
   --root <dir>              folder that relative $refs may not leave (default: the folder
                             each document sits in)
+  --base-ref <ref>          git mode: the base commit, branch or tag
+  --head-ref <ref>          git mode: the head commit (default: HEAD)
   -h, --help                show this help
   -v, --version             show the version
 
@@ -73,14 +83,17 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   const failOn = oneOf(args.values['fail-on'] ?? 'high', FAIL_ON, '--fail-on');
   const model = oneOf(args.values.model ?? 'override', MODELS, '--model');
 
-  const [basePath, headPath, ...extra] = args.positionals;
-  if (basePath === undefined || headPath === undefined || extra.length > 0) {
-    throw new UsageError('give exactly two documents: <base> <head>');
-  }
-
-  const root = args.values.root === undefined ? undefined : resolve(cwd, args.values.root);
-  const result = await reviewPair(resolve(cwd, basePath), resolve(cwd, headPath), root, model);
-  const report = format === 'json' ? renderJson(result) : renderText(result);
+  const result =
+    args.values['base-ref'] !== undefined
+      ? await reviewRevisions(
+          cwd,
+          args.values['base-ref'],
+          args.values['head-ref'],
+          args.positionals,
+          model,
+        )
+      : await reviewFilePair(cwd, args.positionals, args.values.root, model);
+  const report = render(result, format);
 
   const exitCode = reachesThreshold(result, failOn) ? 1 : 0;
   if (args.values.output !== undefined) {
@@ -88,6 +101,46 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
     return { exitCode, stdout: '', stderr: '' };
   }
   return { exitCode, stdout: report, stderr: '' };
+}
+
+function render(result: ReviewResult, format: (typeof FORMATS)[number]): string {
+  if (format === 'json') return renderJson(result);
+  if (format === 'markdown')
+    return `${renderMarkdown(result, { maxBytes: Number.MAX_SAFE_INTEGER })}\n`;
+  return renderText(result);
+}
+
+/** Git mode: every matched document between two commits of the repository around `cwd`. */
+async function reviewRevisions(
+  cwd: string,
+  baseRef: string,
+  headRef: string | undefined,
+  globs: string[],
+  model: SecurityModel,
+): Promise<ReviewResult> {
+  let plan;
+  try {
+    plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', globs);
+  } catch (error) {
+    if (error instanceof RevisionError) throw new UsageError(error.message);
+    throw error;
+  }
+  return reviewPlan(plan, model);
+}
+
+async function reviewFilePair(
+  cwd: string,
+  positionals: string[],
+  rootOption: string | undefined,
+  model: SecurityModel,
+): Promise<ReviewResult> {
+  const [basePath, headPath, ...extra] = positionals;
+  if (basePath === undefined || headPath === undefined || extra.length > 0) {
+    throw new UsageError('give exactly two documents: <base> <head>, or --base-ref <ref>');
+  }
+
+  const root = rootOption === undefined ? undefined : resolve(cwd, rootOption);
+  return reviewPair(resolve(cwd, basePath), resolve(cwd, headPath), root, model);
 }
 
 async function reviewPair(
@@ -130,6 +183,8 @@ function parseArguments(argv: string[]) {
         'fail-on': { type: 'string' },
         model: { type: 'string' },
         root: { type: 'string' },
+        'base-ref': { type: 'string' },
+        'head-ref': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

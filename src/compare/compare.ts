@@ -336,7 +336,7 @@ function locateCause(
 
   switch (cause) {
     case 'operation added':
-      return { head: head.location, base: null };
+      return { head: securityLocation(head.security) ?? head.location, base: null };
     case 'override removed':
       return {
         head: head.location,

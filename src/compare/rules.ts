@@ -76,8 +76,12 @@ const RULE_LIST: readonly Rule[] = [
     title: 'Unsecured operation added',
     why: 'The document secures its other operations, so an open new one is most likely a slip.',
     message: (c) =>
-      `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
-      'secures its other operations.',
+      c.emptyOverride && c.model === 'override'
+        ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
+          '`security: []` means no security at all, while the document secures its other ' +
+          'operations; delete the key to inherit the server\'s.'
+        : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
+          'secures its other operations.',
   },
   {
     id: 'security-reference-unresolved',
