@@ -252,7 +252,10 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
     ...(options.preamble === undefined ? [] : [options.preamble, '']),
     renderDocumentTable(result),
     renderNotes(result),
-  ].join('\n');
+  ]
+    .join('\n')
+    // Absent parts leave runs of blank lines; one blank line separates blocks.
+    .replace(/\n{3,}/g, '\n\n');
 
   // Findings are added while they fit, keeping room for the notice that counts the rest.
   const hint = options.truncationHint ?? DEFAULT_TRUNCATION_HINT;

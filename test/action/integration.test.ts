@@ -5,7 +5,7 @@
  * the Action makes is checked against GitHub's OpenAPI description.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -326,6 +326,46 @@ describe('the bundled Action on a clean pull request', () => {
       expectDocumentedRequests(github);
     } finally {
       await github.close();
+    }
+  });
+});
+
+// A real change from the shared corpus (pair B2 of SOURCES.md, openxapi/openxapi history): the
+// "Refactor cmfutures specs" commit renames and merges operations, and some new ones are open.
+const CORPUS = join(process.cwd(), '..', 'shared', 'corpus', 'openxapi-binance');
+const B2_BASE = join(CORPUS, 'cmfutures@cdca9d4b', 'cmfutures.yaml');
+const B2_HEAD = join(CORPUS, 'cmfutures@3a1415ea', 'cmfutures.yaml');
+
+describe.skipIf(!existsSync(B2_BASE) || !existsSync(B2_HEAD))('a real corpus change', () => {
+  it('comments on the cmfutures refactor with a link per finding', async () => {
+    const history = createTempRepo();
+    const github = await startFakeGitHub(OWNER, REPO);
+    try {
+      history.write('specs/binance/asyncapi/cmfutures.yaml', readFileSync(B2_BASE, 'utf8'));
+      const base = history.commit('Add security schemas to umfutures/cmfutures');
+      history.write('specs/binance/asyncapi/cmfutures.yaml', readFileSync(B2_HEAD, 'utf8'));
+      const head = history.commit('Refactor cmfutures specs');
+      const clone = shallowClone(history);
+
+      const saved = baseSha;
+      baseSha = base;
+      const run = await runAction(github, clone, head).finally(() => (baseSha = saved));
+
+      expect(run.exitCode).toBe(1);
+      const [comment] = ourComments(github);
+      const body = comment?.body ?? '';
+      if (process.env.ASR_SHOW_RUNS) writeFileSync(join(tmpdir(), 'asr-corpus-comment.md'), body);
+      const findingCount = Number(run.outputs['finding-count']);
+      expect(findingCount).toBeGreaterThan(0);
+      expect(body.match(/^#### /gm)).toHaveLength(findingCount);
+      const links = body.match(
+        /\/blob\/[0-9a-f]{40}\/specs\/binance\/asyncapi\/cmfutures\.yaml#L\d+/g,
+      );
+      expect(links).toHaveLength(findingCount);
+      expect(body.length).toBeLessThan(65_536);
+    } finally {
+      await github.close();
+      history.cleanup();
     }
   });
 });
