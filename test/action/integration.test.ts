@@ -299,7 +299,7 @@ describe('the bundled Action without permission to comment', () => {
       expect(run.outputs.failed).toBe('true');
       expect(run.outputs['comment-url']).toBe('');
       expect(run.stdout).toMatch(
-        /^::warning title=Pull request comment not written::.*Resource not accessible by integration/m,
+        /^::warning title=Pull request comment not written::.*Resource not accessible by/m,
       );
       expect(run.stdout).toContain('pull-requests: write');
       expect(run.stdout).toContain('pull_request_target');

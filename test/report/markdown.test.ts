@@ -27,7 +27,8 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('- **Why:** Operation sendOrder now admits anonymous access');
     expect(markdown).toContain(
-      `[\`asyncapi.yaml\` line 12](https://github.com/acme/api/blob/${'f'.repeat(40)}/asyncapi.yaml#L12)`,
+      `[\`asyncapi.yaml\` line 12](https://github.com/acme/api/blob/${LINKS.headSha}/` +
+        'asyncapi.yaml#L12)',
     );
   });
 
