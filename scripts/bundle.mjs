@@ -15,8 +15,18 @@ rmSync(outDir, { recursive: true, force: true });
 for (const entry of entries) {
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry.source, '-o', entry.out, '-q',
-      '--license', 'licenses.txt', '--target', 'es2022'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      entry.source,
+      '-o',
+      entry.out,
+      '-q',
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2022',
+    ],
     { stdio: 'inherit' },
   );
 }

@@ -3,7 +3,14 @@
  * and return its findings. Nothing here knows about GitHub; the Action and the CLI call it.
  */
 import { compareModels } from './compare/compare.js';
-import type { DocumentReview, Finding, Notice, RuleId, SecurityModel, Severity } from './compare/finding.js';
+import type {
+  DocumentReview,
+  Finding,
+  Notice,
+  RuleId,
+  SecurityModel,
+  Severity,
+} from './compare/finding.js';
 import { ruleById } from './compare/rules.js';
 import { DEFAULT_STRENGTH_CLASSES } from './compare/strength.js';
 import { DocumentError } from './load/errors.js';

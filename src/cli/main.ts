@@ -2,6 +2,7 @@
  * The command line: `asyncapi-security-review [options] <base> <head>`. Exit 0 when no finding
  * reaches `--fail-on`, 1 when one does, 2 for a usage or internal error.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -150,6 +151,7 @@ async function reviewPair(
   model: SecurityModel,
 ): Promise<ReviewResult> {
   const side = (path: string) => {
+    if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
     const folder = root ?? dirname(path);
     const inside = relative(folder, path);
     if (inside.startsWith('..') || inside.startsWith(sep)) {

@@ -10,7 +10,15 @@ import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
 import { isMap, ModelContext, type YamlMap } from './context.js';
 import { makeScheme, SCOPED_TYPES, sortedUnique } from './schemes.js';
-import type { Action, Alternative, ApiModel, Operation, OwnSecurity, Server, Term } from './types.js';
+import type {
+  Action,
+  Alternative,
+  ApiModel,
+  Operation,
+  OwnSecurity,
+  Server,
+  Term,
+} from './types.js';
 
 const DIRECTIONS: readonly { field: 'publish' | 'subscribe'; action: Action }[] = [
   { field: 'publish', action: 'receive' },
@@ -57,7 +65,11 @@ class Reader2 {
 
     for (const [name, value] of Object.entries(declared)) {
       const resolved = this.context.follow(value, this.rootFile, `server ${name}`);
-      const server = this.context.expectMap(resolved.value, `server ${name}`, this.context.locate(declared, name));
+      const server = this.context.expectMap(
+        resolved.value,
+        `server ${name}`,
+        this.context.locate(declared, name),
+      );
       const security = this.context.ownSecurity(server, `servers.${name}`, (list, listAt) =>
         this.requirements(list, listAt),
       );
@@ -88,7 +100,11 @@ class Reader2 {
 
         const operationAt = this.context.locate(channel, field);
         const followed = this.context.follow(channel[field], resolved.file, `${address}.${field}`);
-        const operation = this.context.expectMap(followed.value, `${address}.${field}`, operationAt);
+        const operation = this.context.expectMap(
+          followed.value,
+          `${address}.${field}`,
+          operationAt,
+        );
 
         operations.push({
           id: typeof operation.operationId === 'string' ? operation.operationId : undefined,
@@ -125,7 +141,12 @@ class Reader2 {
       return { servers: every, location: undefined };
     }
     if (!Array.isArray(listed)) {
-      throw new DocumentError(location.file, location.line, 1, `channel ${address}: servers must be a list`);
+      throw new DocumentError(
+        location.file,
+        location.line,
+        1,
+        `channel ${address}: servers must be a list`,
+      );
     }
     if (listed.length === 0) return { servers: every, location };
 
@@ -153,8 +174,16 @@ class Reader2 {
     if (!Array.isArray(traits)) return security;
 
     traits.forEach((trait, index) => {
-      const traitAt = this.context.locateItem(traits, index, this.context.locate(operation, 'traits'));
-      const followed = this.context.follow(trait, this.context.fileOf(traits, file), `${where} trait`);
+      const traitAt = this.context.locateItem(
+        traits,
+        index,
+        this.context.locate(operation, 'traits'),
+      );
+      const followed = this.context.follow(
+        trait,
+        this.context.fileOf(traits, file),
+        `${where} trait`,
+      );
       const body = this.context.expectMap(followed.value, `${where}.traits[${index}]`, traitAt);
       if (Object.hasOwn(body, 'security')) security = this.securityField(body, `${where} trait`);
     });
@@ -178,7 +207,12 @@ class Reader2 {
     return list.map((requirement, index) => {
       const itemAt = this.context.locateItem(list, index, at);
       if (!isMap(requirement)) {
-        throw new DocumentError(itemAt.file, itemAt.line, 1, 'a security requirement must be a mapping');
+        throw new DocumentError(
+          itemAt.file,
+          itemAt.line,
+          1,
+          'a security requirement must be a mapping',
+        );
       }
 
       const terms: Term[] = Object.entries(requirement).map(([name, scopes]) =>
@@ -206,7 +240,12 @@ class Reader2 {
     if (!resolved.ok) {
       const { problem } = resolved;
       const location = { file: problem.file, line: problem.line };
-      const unresolved = { unresolved: true as const, ref: `${name} (${problem.ref})`, reason: problem.reason, location };
+      const unresolved = {
+        unresolved: true as const,
+        ref: `${name} (${problem.ref})`,
+        reason: problem.reason,
+        location,
+      };
       return { scheme: unresolved, scopes: [] };
     }
     if (!isMap(resolved.value)) {
@@ -215,7 +254,9 @@ class Reader2 {
     }
 
     const scheme = makeScheme(resolved.value, name, declaredAt);
-    const scopeList = Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
+    const scopeList = Array.isArray(scopes)
+      ? scopes.filter((s): s is string => typeof s === 'string')
+      : [];
     return { scheme, scopes: SCOPED_TYPES.has(scheme.type) ? sortedUnique(scopeList) : [] };
   }
 }

@@ -149,7 +149,12 @@ class Reader3 {
 
     const location = this.context.locate(channel, 'servers');
     if (!Array.isArray(listed)) {
-      throw new DocumentError(location.file, location.line, 1, `channel ${key}: servers must be a list`);
+      throw new DocumentError(
+        location.file,
+        location.line,
+        1,
+        `channel ${key}: servers must be a list`,
+      );
     }
     if (listed.length === 0) return { servers: every, location };
 
@@ -185,9 +190,21 @@ class Reader3 {
 
     let security = own;
     traits.forEach((trait, index) => {
-      const traitAt = this.context.locateItem(traits, index, this.context.locate(operation, 'traits'));
-      const followed = this.context.follow(trait, this.context.fileOf(traits, file), `operation ${id} trait`);
-      const body = this.context.expectMap(followed.value, `operations.${id}.traits[${index}]`, traitAt);
+      const traitAt = this.context.locateItem(
+        traits,
+        index,
+        this.context.locate(operation, 'traits'),
+      );
+      const followed = this.context.follow(
+        trait,
+        this.context.fileOf(traits, file),
+        `operation ${id} trait`,
+      );
+      const body = this.context.expectMap(
+        followed.value,
+        `operations.${id}.traits[${index}]`,
+        traitAt,
+      );
       if (Object.hasOwn(body, 'security')) {
         security = this.context.ownSecurity(body, `operations.${id} trait`, (list, at) =>
           this.schemeList(list, at, followed.file),
@@ -206,7 +223,12 @@ class Reader3 {
       if (!resolved.ok) {
         const { problem } = resolved;
         const location = { file: problem.file, line: problem.line };
-        const scheme = { unresolved: true as const, ref: problem.ref, reason: problem.reason, location };
+        const scheme = {
+          unresolved: true as const,
+          ref: problem.ref,
+          reason: problem.reason,
+          location,
+        };
         return { terms: [{ scheme, scopes: [] }] };
       }
       if (!isMap(resolved.value)) {
@@ -215,14 +237,18 @@ class Reader3 {
 
       // A referenced scheme is named by the key it is declared under; an inline one by its type.
       const componentName =
-        item !== resolved.value ? (lastPointerSegment(resolved.pointer) ?? resolved.file) : undefined;
+        item !== resolved.value
+          ? (lastPointerSegment(resolved.pointer) ?? resolved.file)
+          : undefined;
       // A referenced scheme points at its key under components; an inline one at itself.
       const schemeAt =
         resolved.parent !== undefined && resolved.key !== undefined
           ? this.context.locate(resolved.parent, resolved.key)
           : this.context.locate(resolved.value, undefined, itemAt);
       const scheme = makeScheme(resolved.value, componentName, schemeAt);
-      return { terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }] };
+      return {
+        terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }],
+      };
     });
   }
 }

@@ -59,10 +59,7 @@ export class ModelContext {
   }
 
   /** Follows a reference that may fail; the caller decides what a failure means. */
-  tryFollow(
-    value: unknown,
-    fromFile: string,
-  ): Resolution {
+  tryFollow(value: unknown, fromFile: string): Resolution {
     return this.document.resolver.resolve(value, fromFile);
   }
 

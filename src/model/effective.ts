@@ -5,7 +5,13 @@
  */
 import type { SecurityModel } from '../compare/finding.js';
 import { sortedUnique } from './schemes.js';
-import { isUnresolved, type Alternative, type ApiModel, type Operation, type Term } from './types.js';
+import {
+  isUnresolved,
+  type Alternative,
+  type ApiModel,
+  type Operation,
+  type Term,
+} from './types.js';
 
 export interface EffectiveAlternative {
   /** The server this way in comes through; null when the document declares no servers. */
@@ -26,7 +32,11 @@ export function effectiveSecurity(
   // A document with no servers: the operation's own security, or anonymous.
   if (model.serverless) {
     const alternatives = own.state === 'list' ? own.alternatives : [ANONYMOUS];
-    return alternatives.map((alternative) => ({ server: null, terms: alternative.terms, tls: false }));
+    return alternatives.map((alternative) => ({
+      server: null,
+      terms: alternative.terms,
+      tls: false,
+    }));
   }
 
   return operation.servers.flatMap((name) => {
@@ -45,10 +55,16 @@ export function effectiveSecurity(
     } else {
       // Additive: server AND operation; an empty or absent list adds no requirement.
       alternatives =
-        own.state === 'list' ? joinAlternatives(serverAlternatives, own.alternatives) : serverAlternatives;
+        own.state === 'list'
+          ? joinAlternatives(serverAlternatives, own.alternatives)
+          : serverAlternatives;
     }
 
-    return alternatives.map((alternative) => ({ server: name, terms: alternative.terms, tls: server.tls }));
+    return alternatives.map((alternative) => ({
+      server: name,
+      terms: alternative.terms,
+      tls: server.tls,
+    }));
   });
 }
 
@@ -63,7 +79,10 @@ function mergeTerms(terms: Term[]): Term[] {
   for (const term of terms) {
     const key = isUnresolved(term.scheme) ? `unresolved:${term.scheme.ref}` : term.scheme.key;
     const seen = byScheme.get(key);
-    byScheme.set(key, seen ? { scheme: seen.scheme, scopes: sortedUnique([...seen.scopes, ...term.scopes]) } : term);
+    byScheme.set(
+      key,
+      seen ? { scheme: seen.scheme, scopes: sortedUnique([...seen.scopes, ...term.scopes]) } : term,
+    );
   }
   return [...byScheme.values()];
 }

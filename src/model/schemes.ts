@@ -69,6 +69,8 @@ export function canonicalJson(value: unknown): string {
 
   const entries = Object.keys(value)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    .map(
+      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+    );
   return `{${entries.join(',')}}`;
 }

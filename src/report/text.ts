@@ -10,9 +10,13 @@ export function renderText(result: ReviewResult): string {
   for (const document of result.documents) {
     const name = documentName(document.base, document.head);
     const counts = `${document.operations.base} → ${document.operations.head} operations`;
-    lines.push(`${name}: ${document.status}, ${counts}, ${plural(document.findings.length, 'finding')}`);
+    lines.push(
+      `${name}: ${document.status}, ${counts}, ${plural(document.findings.length, 'finding')}`,
+    );
     for (const notice of document.notices) {
-      lines.push(`  note ${notice.location.file}:${notice.location.line}: ${oneLine(notice.message)}`);
+      lines.push(
+        `  note ${notice.location.file}:${notice.location.line}: ${oneLine(notice.message)}`,
+      );
     }
   }
   lines.push('');
@@ -33,7 +37,9 @@ function findingBlock(finding: Finding): string[] {
 
   if (finding.operation !== null) {
     const server = finding.server === null ? '' : `, server ${finding.server}`;
-    block.push(`  operation ${finding.operation} (${finding.action} on ${finding.channel}${server})`);
+    block.push(
+      `  operation ${finding.operation} (${finding.action} on ${finding.channel}${server})`,
+    );
     block.push(`  before: ${oneLine(finding.before)}`);
     block.push(`  after:  ${oneLine(finding.after)}`);
     block.push(`  cause:  ${finding.causes.join(', ')}`);

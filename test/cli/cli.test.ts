@@ -1,0 +1,157 @@
+/** The command line as a user runs it: options, exit codes, formats and bad input. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { runCli } from '../../src/cli/main.js';
+import packageJson from '../../package.json' with { type: 'json' };
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const cases = join(repoRoot, 'test', 'fixtures', 'cases');
+const weakened = ['base.yaml', 'head.yaml'].map((name) =>
+  join(cases, 'security-weakened-v3-x509-to-userpassword', name),
+);
+const removed = ['base.yaml', 'head.yaml'].map((name) =>
+  join(cases, 'security-removed-v2-server-security-deleted', name),
+);
+
+function run(...argv: string[]) {
+  return runCli(argv, repoRoot);
+}
+
+interface JsonReport {
+  model: string;
+  findings: Record<string, unknown>[];
+}
+
+describe('the command line', () => {
+  it('prints its usage and version', async () => {
+    const help = await run('--help');
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: asyncapi-security-review \[options\] <base> <head>/);
+
+    const version = await run('--version');
+    expect(version).toEqual({ exitCode: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+  });
+
+  it.each([
+    [['--format', 'yaml', ...weakened], /--format must be one of text, markdown, json; got yaml/],
+    [['--fail-on', 'severe', ...weakened], /--fail-on must be one of critical, high/],
+    [['--model', 'strict', ...weakened], /--model must be one of override, additive/],
+    [['--frobnicate', ...weakened], /Unknown option '--frobnicate'/],
+    [[weakened[0] ?? ''], /give exactly two documents/],
+    [['nowhere/base.yaml', 'nowhere/head.yaml'], /nowhere\/base.yaml does not exist/],
+  ])('refuses %j with exit 2 and a reason', async (argv, reason) => {
+    const outcome = await run(...argv);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toMatch(reason);
+    expect(outcome.stdout).toBe('');
+  });
+
+  it('exits 1 when a finding reaches --fail-on, 0 below it', async () => {
+    expect((await run(...weakened)).exitCode).toBe(1);
+    expect((await run('--fail-on', 'critical', ...weakened)).exitCode).toBe(0);
+    expect((await run('--fail-on', 'critical', ...removed)).exitCode).toBe(1);
+    expect((await run('--fail-on', 'none', ...removed)).exitCode).toBe(0);
+  });
+
+  it('reads as a terminal report with the finding, its line and the model', async () => {
+    const { stdout } = await run(...weakened);
+    expect(stdout).toContain('HIGH security-weakened  head.yaml:9');
+    expect(stdout).toContain(
+      'receiveMeterReading can now be reached through server production with meterPassword ' +
+        '(userPassword), which is weaker than every way in before (meterCertificate (X509)).',
+    );
+    expect(stdout).toContain('before: meterCertificate (X509) on production over TLS');
+    expect(stdout).toContain('Model: override.');
+  });
+
+  it('writes JSON with the documented fields', async () => {
+    const { stdout } = await run('--format', 'json', ...removed);
+    const report = JSON.parse(stdout) as JsonReport;
+
+    expect(report.model).toBe('override');
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      rule: 'security-removed',
+      severity: 'critical',
+      operation: 'orders/cancelled send',
+      channel: 'orders/cancelled',
+      action: 'send',
+      server: 'production',
+      cause: 'server security changed',
+      before: 'ordersAuth (userPassword) on production over TLS',
+      after: 'anonymous on production over TLS',
+      location: { file: 'head.yaml', line: 6 },
+      baseLocation: { file: 'base.yaml', line: 10 },
+    });
+    expect(report.findings[0]?.message).toMatch(/^orders\/cancelled send now admits anonymous/);
+  });
+
+  it('writes markdown for a pull request comment', async () => {
+    const { stdout } = await run('--format', 'markdown', ...removed);
+    expect(stdout).toMatch(/^## AsyncAPI Security Review/);
+    expect(stdout).toContain('`security-removed`');
+    expect(stdout).toContain('```diff');
+  });
+
+  it('writes to --output instead of standard output', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'asr-cli-')), 'report.json');
+    const outcome = await run('--format', 'json', '--output', output, ...removed);
+
+    expect(outcome.stdout).toBe('');
+    expect(outcome.exitCode).toBe(1);
+    expect((JSON.parse(readFileSync(output, 'utf8')) as JsonReport).findings).toHaveLength(1);
+  });
+
+  it('applies --model additive', async () => {
+    const pair = ['base.yaml', 'head.yaml'].map((name) =>
+      join(cases, 'security-weakened-v3-override-weaker-than-server', name),
+    );
+    const override = JSON.parse((await run('--format', 'json', ...pair)).stdout) as JsonReport;
+    const additive = JSON.parse(
+      (await run('--format', 'json', '--model', 'additive', ...pair)).stdout,
+    ) as JsonReport;
+
+    expect(override.findings.map((finding) => finding.rule)).toEqual(['security-weakened']);
+    expect(additive.model).toBe('additive');
+    expect(additive.findings.map((finding) => finding.rule)).toEqual(['security-strengthened']);
+  });
+
+  it('turns an unreadable head into a document-invalid finding, not a stack trace', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'asr-cli-'));
+    writeFileSync(join(folder, 'base.yaml'), 'asyncapi: 3.0.0\ninfo: {title: t, version: "1"}\n');
+    writeFileSync(join(folder, 'head.yaml'), 'asyncapi: 3.0.0\ninfo: [title\n');
+
+    const outcome = await run(join(folder, 'base.yaml'), join(folder, 'head.yaml'));
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toContain('HIGH document-invalid  head.yaml:3');
+    expect(outcome.stdout).toMatch(
+      /The document cannot be read safely: head.yaml line 3, column 1: Flow sequence/,
+    );
+    expect(`${outcome.stdout}${outcome.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('compares two commits of a repository in git mode', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'asr-cli-git-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+      });
+    git('init', '-q');
+    writeFileSync(join(repo, 'orders.yaml'), readFileSync(removed[0] ?? ''));
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    writeFileSync(join(repo, 'orders.yaml'), readFileSync(removed[1] ?? ''));
+    git('commit', '-q', '-am', 'head');
+
+    const outcome = await runCli(['--format', 'json', '--base-ref', 'HEAD~1'], repo);
+    const report = JSON.parse(outcome.stdout) as JsonReport;
+    expect(outcome.exitCode).toBe(1);
+    expect(report.findings.map((finding) => [finding.rule, finding.document])).toEqual([
+      ['security-removed', 'orders.yaml'],
+    ]);
+  });
+});
