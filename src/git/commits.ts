@@ -80,6 +80,8 @@ export async function ensureLocalCommit(repoDir: string, ref: string): Promise<F
 /**
  * The merge base of `headSha` with the default branch, for a push that created a branch.
  * Resolves to undefined when the history needed is not there even after fetching the branch.
+ * Known gap: a depth-1 checkout lacks the new branch's own history, so the merge base is
+ * usually not found and the run says there is nothing to compare; `fetch-depth: 0` fixes it.
  */
 export async function findMergeBase(
   repoDir: string,
