@@ -38945,6 +38945,8 @@ async function ensureLocalCommit(repoDir, ref) {
 /**
  * The merge base of `headSha` with the default branch, for a push that created a branch.
  * Resolves to undefined when the history needed is not there even after fetching the branch.
+ * Known gap: a depth-1 checkout lacks the new branch's own history, so the merge base is
+ * usually not found and the run says there is nothing to compare; `fetch-depth: 0` fixes it.
  */
 async function findMergeBase(repoDir, defaultBranch, headSha) {
     commits_assertSafeRef(defaultBranch, 'the default branch');

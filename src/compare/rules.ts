@@ -79,7 +79,7 @@ const RULE_LIST: readonly Rule[] = [
       c.emptyOverride && c.model === 'override'
         ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
           '`security: []` means no security at all, while the document secures its other ' +
-          'operations; delete the key to inherit the server\'s.'
+          "operations; delete the key to inherit the server's."
         : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
           'secures its other operations.',
   },

@@ -1,9 +1,9 @@
 /** The command line as a user runs it: options, exit codes, formats and bad input. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { runCli } from '../../src/cli/main.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -16,6 +16,9 @@ const weakened = ['base.yaml', 'head.yaml'].map((name) =>
 const removed = ['base.yaml', 'head.yaml'].map((name) =>
   join(cases, 'security-removed-v2-server-security-deleted', name),
 );
+
+const scratch = mkdtempSync(join(tmpdir(), 'asr-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function run(...argv: string[]) {
   return runCli(argv, repoRoot);
@@ -98,7 +101,7 @@ describe('the command line', () => {
   });
 
   it('writes to --output instead of standard output', async () => {
-    const output = join(mkdtempSync(join(tmpdir(), 'asr-cli-')), 'report.json');
+    const output = join(mkdtempSync(join(scratch, 'case-')), 'report.json');
     const outcome = await run('--format', 'json', '--output', output, ...removed);
 
     expect(outcome.stdout).toBe('');
@@ -121,7 +124,7 @@ describe('the command line', () => {
   });
 
   it('turns an unreadable head into a document-invalid finding, not a stack trace', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'asr-cli-'));
+    const folder = mkdtempSync(join(scratch, 'case-'));
     writeFileSync(join(folder, 'base.yaml'), 'asyncapi: 3.0.0\ninfo: {title: t, version: "1"}\n');
     writeFileSync(join(folder, 'head.yaml'), 'asyncapi: 3.0.0\ninfo: [title\n');
 
@@ -135,7 +138,7 @@ describe('the command line', () => {
   });
 
   it('compares two commits of a repository in git mode', async () => {
-    const repo = mkdtempSync(join(tmpdir(), 'asr-cli-git-'));
+    const repo = mkdtempSync(join(scratch, 'git-'));
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
         cwd: repo,

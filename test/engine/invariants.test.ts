@@ -3,11 +3,12 @@
  * gives nothing; reordering, renaming schemes or renaming servers gives nothing; swapping base and
  * head turns a weakening into a strengthening.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import type { DocumentReview, RuleId } from '../../src/compare/finding.js';
 import {
@@ -27,8 +28,11 @@ const WEAKENINGS: readonly RuleId[] = [
   'transport-downgraded',
 ];
 
+// One folder for the whole file: every comparison overwrites the same two documents.
+const folder = mkdtempSync(join(tmpdir(), 'asr-property-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
 async function compareTexts(baseText: string, headText: string): Promise<DocumentReview> {
-  const folder = await mkdtemp(join(tmpdir(), 'asr-property-'));
   await writeFile(join(folder, 'base.yaml'), baseText);
   await writeFile(join(folder, 'head.yaml'), headText);
   return reviewFiles(join(folder, 'base.yaml'), join(folder, 'head.yaml'));
