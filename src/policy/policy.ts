@@ -168,7 +168,8 @@ export function applyPolicy(result: ReviewResult, policy: Policy, today: string)
       notes.push({
         level: 'warning',
         message:
-          `accept entry ${what} expired on ${entry.expires ?? ''} and no longer applies (${hit}); ` +
+          `accept entry ${what} expired on ${entry.expires ?? ''} and no longer applies ` +
+          `(${hit}); ` +
           'review the change again, then renew `expires` or remove the entry.',
         file,
         line,
