@@ -19,6 +19,15 @@ function flattenToOneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 
+/**
+ * Code renders `<!--` as text, but the raw body would still hold it: a tool that finds sticky
+ * comments by searching the whole body for its marker could be fooled by a document that spells
+ * one. A zero-width space keeps the text readable and the body free of comment openers.
+ */
+function breakCommentOpeners(text: string): string {
+  return text.replaceAll('<!--', `<${ZERO_WIDTH_SPACE}!--`);
+}
+
 /** Shortens a string to at most `maxLength` characters, saying that it did. */
 export function clip(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
@@ -52,7 +61,7 @@ export interface CodeSpanOptions {
  * render no HTML, links or mentions.
  */
 export function codeSpan(text: string, options: CodeSpanOptions = {}): string {
-  let content = flattenToOneLine(text);
+  let content = breakCommentOpeners(flattenToOneLine(text));
   if (content.trim() === '') return '_(empty)_';
 
   if (options.inTable) content = content.replace(/\|/g, '\\|');
@@ -70,8 +79,39 @@ export function codeSpan(text: string, options: CodeSpanOptions = {}): string {
  * Fences a multi-line document-derived block (a diff) so no line inside can close it: the
  * fence is longer than any backtick run in the content.
  */
-export function codeBlock(content: string, language: string): string {
+export function codeBlock(text: string, language: string): string {
+  const content = breakCommentOpeners(text);
   const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}${language}\n${content.replace(/\r\n?/g, '\n')}\n${fence}`;
+}
+
+// C0 and C1 controls (ESC starts ANSI sequences; 0x9b is an 8-bit CSI), DEL, and the Unicode
+// line separators some viewers break lines at.
+// eslint-disable-next-line no-control-regex
+const LOG_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * Makes a document-derived line safe to print where a GitHub runner reads it: one line, no
+ * control characters, and no workflow command. The runner takes a line whose text starts with
+ * `::` (after leading blanks) as a command, and finds the older `##[command]` form anywhere in
+ * a line, so both are broken with a zero-width space; what a reader sees does not change.
+ */
+export function escapeLogLine(text: string): string {
+  const flat = text.replace(LOG_CONTROLS, ' ').replaceAll('##[', `##${ZERO_WIDTH_SPACE}[`);
+  return flat.replace(/^(\s*):/, `$1${ZERO_WIDTH_SPACE}:`);
+}
+
+/**
+ * Re-encodes serialized JSON so that printing it in a workflow log cannot issue a command or
+ * drive a terminal: inside string literals, `##[` becomes `##\u005b`, and C1 controls and line
+ * separators become `\u` escapes (JSON.stringify already escapes C0). The value parsed back is
+ * the same; every changed character stands inside a string, where both spellings are equal.
+ */
+export function escapeJsonForLogs(json: string): string {
+  return json
+    .replaceAll('##[', '##\\u005b')
+    .replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => {
+      return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
 }

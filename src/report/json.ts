@@ -1,6 +1,7 @@
 /** The machine-readable report: stable field names, one object, findings flattened with their document. */
 import type { ReviewResult } from '../compare/finding.js';
 import { VERSION } from '../version.js';
+import { escapeJsonForLogs } from './escape.js';
 
 export function toJsonReport(result: ReviewResult) {
   return {
@@ -25,5 +26,6 @@ export function toJsonReport(result: ReviewResult) {
 }
 
 export function renderJson(result: ReviewResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  // The report may be printed in a workflow log: same value, no command or terminal control.
+  return `${escapeJsonForLogs(JSON.stringify(toJsonReport(result), null, 2))}\n`;
 }

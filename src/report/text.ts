@@ -1,6 +1,7 @@
 /** The terminal report: worst first, one block per finding, the line to read first. */
 import { severityRank, type Finding, type ReviewResult } from '../compare/finding.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { escapeLogLine } from './escape.js';
 
 export function renderText(result: ReviewResult): string {
   const lines: string[] = [];
@@ -25,7 +26,9 @@ export function renderText(result: ReviewResult): string {
 
   lines.push(summaryLine(findings));
   lines.push(`Model: ${result.model}. ${TOOL_NAME} ${VERSION}.`);
-  return `${lines.join('\n')}\n`;
+  // Every line may hold a name from a document, and this text may be printed in a workflow
+  // log: each becomes one line with no control character and no workflow command.
+  return `${lines.map(escapeLogLine).join('\n')}\n`;
 }
 
 function findingBlock(finding: Finding): string[] {
@@ -68,8 +71,7 @@ function documentName(base: string | null, head: string | null): string {
 
 /** Terminal output stays one line per field, and control characters never reach the terminal. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return escapeLogLine(text);
 }
 
 function plural(count: number, noun: string): string {
