@@ -45,6 +45,21 @@ export type Ordering = 'equal' | 'stronger' | 'weaker' | 'incomparable';
  */
 export function compareDefinitions(base: Scheme, head: Scheme): Ordering {
   if (base.key === head.key) return 'equal';
+
+  // Schemes are made once per definition, so the same pair is compared for every operation.
+  const known = comparisons.get(base)?.get(head);
+  if (known !== undefined) return known;
+
+  const ordering = orderDefinitions(base, head);
+  const byHead = comparisons.get(base) ?? new WeakMap<Scheme, Ordering>();
+  byHead.set(head, ordering);
+  comparisons.set(base, byHead);
+  return ordering;
+}
+
+const comparisons = new WeakMap<Scheme, WeakMap<Scheme, Ordering>>();
+
+function orderDefinitions(base: Scheme, head: Scheme): Ordering {
   if (base.type !== head.type) return 'incomparable';
 
   switch (head.type) {

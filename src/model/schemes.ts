@@ -15,7 +15,28 @@ const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes',
 /** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
 export const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
 
+/** Schemes already made, by definition object and name: most uses name the same few. */
+const madeSchemes = new WeakMap<object, Map<string | undefined, Scheme>>();
+
 export function makeScheme(
+  raw: Readonly<Record<string, unknown>>,
+  name: string | undefined,
+  location: SourceLocation,
+): Scheme {
+  const byName = madeSchemes.get(raw) ?? new Map<string | undefined, Scheme>();
+  madeSchemes.set(raw, byName);
+
+  const made = byName.get(name);
+  if (made && made.location.file === location.file && made.location.line === location.line) {
+    return made;
+  }
+
+  const scheme = buildScheme(raw, name, location);
+  byName.set(name, scheme);
+  return scheme;
+}
+
+function buildScheme(
   raw: Readonly<Record<string, unknown>>,
   name: string | undefined,
   location: SourceLocation,
