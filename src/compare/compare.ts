@@ -192,9 +192,13 @@ function toFindings(
     const after = describeSide(headAlternatives, bucket.server, false);
     const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
     const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
-    // A transport downgrade is read at the protocol that lost TLS.
+    // A transport downgrade is read at the protocol that lost TLS, unless the operation got
+    // there because its channel's server list changed.
+    const listedServers = causes.includes('channel servers changed')
+      ? pair.head.operation.channelServersLocation
+      : undefined;
     const protocolAt =
-      ruleId === 'transport-downgraded' && bucket.server !== null
+      ruleId === 'transport-downgraded' && bucket.server !== null && !listedServers
         ? pair.head.model.servers.get(bucket.server)?.protocolLocation
         : undefined;
     const at = bucket.locations.get(ruleId) ?? protocolAt;
@@ -283,8 +287,10 @@ function findCauses(
 
   if (base.servers.join('\n') !== head.servers.join('\n')) causes.add('channel servers changed');
 
-  const baseServer = server === null ? undefined : pair.base.model.servers.get(server);
-  const headServer = server === null ? undefined : pair.head.model.servers.get(server);
+  // A server's own changes are causes only where the operation went through it before too.
+  const reachedBefore = server !== null && base.servers.includes(server);
+  const baseServer = reachedBefore ? pair.base.model.servers.get(server) : undefined;
+  const headServer = reachedBefore ? pair.head.model.servers.get(server) : undefined;
   if (baseServer && headServer) {
     if (baseServer.tls !== headServer.tls) causes.add('protocol changed');
     if (securityKey(baseServer.security) !== securityKey(headServer.security)) {
