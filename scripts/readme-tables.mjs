@@ -1,6 +1,7 @@
-// Writes the inputs and outputs tables of README.md from action.yml, between the marker comments
-// <!-- inputs:start --> ... <!-- inputs:end --> and <!-- outputs:start --> ... <!-- outputs:end -->.
-// The README is then formatted with the repository's Prettier settings, so `npm run lint` agrees.
+// Writes into README.md, between marker comments <!-- NAME:start --> ... <!-- NAME:end -->:
+// `inputs` and `outputs`, the tables of action.yml, and `usage`, the CLI's `--help` (USAGE in
+// src/cli/main.ts). The README is then formatted with the repository's Prettier settings, so
+// `npm run lint` agrees.
 //
 //   node scripts/readme-tables.mjs           rewrite README.md
 //   node scripts/readme-tables.mjs --check   exit 1, naming the table, when README.md is stale
@@ -14,6 +15,7 @@ import { parse } from 'yaml';
 const root = resolve(import.meta.dirname, '..');
 const readmePath = join(root, 'README.md');
 const actionPath = join(root, 'action.yml');
+const cliPath = join(root, 'src', 'cli', 'main.ts');
 
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
 
@@ -23,21 +25,22 @@ const current = readFileSync(readmePath, 'utf8');
 let next = current;
 next = replaceBetween(next, 'inputs', inputsTable(action.inputs ?? {}));
 next = replaceBetween(next, 'outputs', outputsTable(action.outputs ?? {}));
+next = replaceBetween(next, 'usage', `\`\`\`text\n${usage(readFileSync(cliPath, 'utf8'))}\n\`\`\``);
 const options = (await prettier.resolveConfig(readmePath)) ?? {};
 next = await prettier.format(next, { ...options, filepath: readmePath });
 
 if (values.check) {
   if (next !== current) {
-    console.error('README.md: the inputs or outputs table differs from action.yml.');
+    console.error('README.md: a table differs from action.yml, or the usage from the CLI.');
     console.error('Run `node scripts/readme-tables.mjs` and commit README.md.');
     process.exit(1);
   }
-  console.log('README.md tables match action.yml.');
+  console.log('README.md tables and usage are up to date.');
 } else if (next !== current) {
   writeFileSync(readmePath, next);
-  console.log('README.md tables rewritten from action.yml.');
+  console.log('README.md tables and usage rewritten.');
 } else {
-  console.log('README.md tables already match action.yml.');
+  console.log('README.md tables and usage already up to date.');
 }
 
 function inputsTable(inputs) {
@@ -54,6 +57,15 @@ function outputsTable(outputs) {
     cell(output.description),
   ]);
   return table(['output', 'description'], rows);
+}
+
+/** The USAGE template literal of the CLI, which must be plain text (test/docs checks it). */
+function usage(source) {
+  const match = /export const USAGE = `([^`]*)`;/.exec(source);
+  if (!match || match[1].includes('${')) {
+    throw new Error('src/cli/main.ts: USAGE is not a plain template literal any more');
+  }
+  return match[1].replace(/\\(.)/g, '$1');
 }
 
 function defaultCell(value) {

@@ -163,7 +163,9 @@ body {
   padding: 8px 16px; background: #f6f8fa; border-bottom: 1px solid #d1d9e0; color: #59636e;
 }
 .comment-header strong { color: #1f2328; }
-.avatar { width: 20px; height: 20px; border-radius: 50%; background: #2da44e; display: inline-block; }
+.avatar {
+  display: inline-block; width: 20px; height: 20px; border-radius: 50%; background: #2da44e;
+}
 .bot {
   padding: 0 6px; border: 1px solid #d1d9e0; border-radius: 2em; font-size: 12px;
   line-height: 18px;

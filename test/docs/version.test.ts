@@ -1,6 +1,7 @@
 /**
  * One version everywhere a user can read it: package.json, `--version` (from the sources and
- * from the committed bundle), the footer of the text report, the JSON report and the CHANGELOG.
+ * from the committed bundle), the footer of the text report, the JSON and SARIF reports and the
+ * CHANGELOG; and one repository address in package.json and in the links the reports print.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 import packageJson from '../../package.json' with { type: 'json' };
 import { runCli } from '../../src/cli/main.js';
+import { REPOSITORY_URL } from '../../src/policy/schema.js';
+import { toSarif } from '../../src/report/sarif.js';
 import { TOOL_NAME, VERSION } from '../../src/version.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -41,6 +44,17 @@ describe('the version', () => {
     const outcome = await runCli([...pair, '--fail-on', 'none', '--format', 'json'], root);
     const report = JSON.parse(outcome.stdout) as { tool: { name: string; version: string } };
     expect(report.tool).toEqual({ name: 'asyncapi-security-review', version });
+  });
+
+  it('is the SARIF driver version', () => {
+    const driver = toSarif({ model: 'override', documents: [] }).runs[0]?.tool.driver;
+    expect(driver?.version).toBe(version);
+    expect(driver?.semanticVersion).toBe(version);
+  });
+
+  it('comes from the repository that package.json names', () => {
+    expect(packageJson.repository.url).toBe(`git+${REPOSITORY_URL}.git`);
+    expect(packageJson.homepage).toBe(`${REPOSITORY_URL}#readme`);
   });
 
   it('has a CHANGELOG section', () => {
