@@ -9,8 +9,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { USAGE } from '../../src/cli/main.js';
+import { runCli, USAGE } from '../../src/cli/main.js';
 import { RULES } from '../../src/compare/rules.js';
+import { parseConfig } from '../../src/policy/config.js';
+import { CONFIG_SCHEMA_URL } from '../../src/policy/schema.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -107,10 +109,34 @@ describe('README inputs and outputs tables', () => {
 });
 
 describe('README command line', () => {
+  it('shows what `npm start` prints', async () => {
+    const block = between('start-output');
+    const text = /```text\n([\s\S]*?)```/.exec(block)?.[1];
+    const pair = ['base', 'head'].map((side) => `examples/pairs/orders/${side}/asyncapi.yaml`);
+    const outcome = await runCli([...pair, '--fail-on', 'none'], root);
+    expect(text).toBe(outcome.stdout);
+  });
+
   it('shows the real --help', () => {
     const block = between('usage');
     const text = /```text\n([\s\S]*?)\n```/.exec(block)?.[1];
     expect(text).toBe(USAGE);
+  });
+});
+
+describe('README configuration example', () => {
+  const block = /<!-- config-example -->\s*```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+  it('is a valid configuration file', () => {
+    const loaded = parseConfig(block, '.github/asyncapi-security-review.yml');
+    expect(loaded.config.accept?.length).toBeGreaterThan(0);
+  });
+
+  it('names the published JSON Schema', () => {
+    expect(block).toContain(`$schema=${CONFIG_SCHEMA_URL}`);
+    expect(
+      existsSync(join(root, new URL(CONFIG_SCHEMA_URL).pathname.split('/main/')[1] ?? '')),
+    ).toBe(true);
   });
 });
 
