@@ -3,7 +3,7 @@
  * first line and by its author, updated in place. Deciding what to write is pure; writing it
  * goes through GitHubApi.
  */
-import type { GitHubApi, IssueComment } from './github-api.js';
+import { httpStatus, type GitHubApi, type IssueComment } from './github-api.js';
 
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
@@ -35,10 +35,21 @@ export function findStickyComment(
   marker: string,
   login: string,
 ): IssueComment | undefined {
-  return comments.find((comment) => {
-    const firstLine = comment.body.split('\n', 1)[0]?.trim();
-    return comment.author === login && firstLine === marker;
-  });
+  return findStickyComments(comments, marker, login)[0];
+}
+
+/** Every comment of this job by this identity, oldest first (GitHub's ids only grow). */
+export function findStickyComments(
+  comments: readonly IssueComment[],
+  marker: string,
+  login: string,
+): IssueComment[] {
+  return comments
+    .filter((comment) => {
+      const firstLine = comment.body.split('\n', 1)[0]?.trim();
+      return comment.author === login && firstLine === marker;
+    })
+    .sort((a, b) => a.id - b.id);
 }
 
 export interface CommentDecisionInput {
@@ -80,8 +91,12 @@ export interface StickyCommentRequest {
   mode: CommentMode;
   findingCount: number;
   failed: boolean;
-  /** Bodies are rendered only when needed; both start with the marker. */
-  renderReport: () => string;
+  /**
+   * Bodies are rendered only when needed; both start with the marker. When GitHub refuses a
+   * report as too long, it is asked for again with a byte budget; a renderer that ignores the
+   * budget is cut at a finding boundary instead (`shortenReport`).
+   */
+  renderReport: (maxBytes?: number) => string;
   renderResolved: () => string;
 }
 
@@ -102,19 +117,141 @@ export async function writeStickyComment(
 
   const login = (await api.getAuthenticatedLogin()) ?? ACTIONS_BOT_LOGIN;
   const comments = await api.listIssueComments(issueNumber);
-  const existing = findStickyComment(comments, marker, login);
+  const ours = findStickyComments(comments, marker, login);
+  const existing = ours[0];
   const decision = decideComment({ ...request, existing });
 
   if (decision.action === 'none') {
     return { action: 'none', url: existing?.url ?? null, detail: decision.reason };
   }
 
-  const body = decision.body === 'resolved' ? request.renderResolved() : request.renderReport();
+  const render = (maxBytes?: number) =>
+    decision.body === 'resolved' ? request.renderResolved() : request.renderReport(maxBytes);
   if (decision.action === 'create') {
-    const created = await api.createIssueComment(issueNumber, body);
-    return { action: 'create', url: created.url, detail: `created comment ${created.id}` };
+    const created = await withShorterBodies(render, (body) =>
+      api.createIssueComment(issueNumber, body),
+    );
+    // Two runs of this job may each have found no comment and created one: settle on one.
+    // The comment is written either way, so a failure here is reported, never thrown.
+    let kept: IssueComment;
+    try {
+      kept = await keepOldest(request, login, created, render);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const detail = `created comment ${created.id}; removing duplicates failed: ${reason}`;
+      return { action: 'create', url: created.url, detail };
+    }
+    return kept.id === created.id
+      ? { action: 'create', url: created.url, detail: `created comment ${created.id}` }
+      : { action: 'update', url: kept.url, detail: `updated comment ${kept.id} (raced)` };
   }
 
-  const updated = await api.updateIssueComment(decision.commentId, body);
-  return { action: 'update', url: updated.url, detail: `updated comment ${updated.id}` };
+  const updated = await withShorterBodies(render, (body) =>
+    api.updateIssueComment(decision.commentId, body),
+  );
+  // Duplicates an earlier race left behind are removed now; failing that is only reported.
+  const detail = `updated comment ${updated.id}`;
+  try {
+    await deleteComments(api, ours.slice(1));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { action: 'update', url: updated.url, detail: `${detail}; ${reason}` };
+  }
+  return { action: 'update', url: updated.url, detail };
+}
+
+/**
+ * After a create: lists again, and when this job's identity has more than one comment with the
+ * marker, keeps the oldest, deletes the others and writes this run's body into the oldest.
+ * Every racing run ends the same way, so one comment remains. An API that cannot delete
+ * (`deleteIssueComment` absent) is left as it is.
+ */
+async function keepOldest(
+  request: StickyCommentRequest,
+  login: string,
+  created: IssueComment,
+  render: (maxBytes?: number) => string,
+): Promise<IssueComment> {
+  const { api, issueNumber, marker } = request;
+  if (api.deleteIssueComment === undefined) return created;
+
+  const ours = findStickyComments(await api.listIssueComments(issueNumber), marker, login);
+  const oldest = ours[0];
+  if (oldest === undefined || ours.length === 1) return created;
+
+  await deleteComments(api, ours.slice(1));
+  if (oldest.id === created.id) return created;
+  return withShorterBodies(render, (body) => api.updateIssueComment(oldest.id, body));
+}
+
+async function deleteComments(api: GitHubApi, comments: IssueComment[]): Promise<void> {
+  if (api.deleteIssueComment === undefined) return;
+  for (const comment of comments) await api.deleteIssueComment(comment.id);
+}
+
+/** Retries after a "body is too long" 422; each asks for a body well under the last one. */
+const SHORTER_BODY_ATTEMPTS = 2;
+const SHORTER_BODY_SHARE = 0.6;
+
+/**
+ * Writes a body; when GitHub answers 422 because it is too long (its count of characters can
+ * differ from ours), writes a shorter one: under the maximum GitHub names when it names one,
+ * and under 60% of the refused body in any case. Bytes bound characters, so a byte budget is
+ * safe whatever GitHub counts.
+ */
+async function withShorterBodies(
+  render: (maxBytes?: number) => string,
+  write: (body: string) => Promise<IssueComment>,
+): Promise<IssueComment> {
+  let body = render();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await write(body);
+    } catch (error) {
+      if (attempt >= SHORTER_BODY_ATTEMPTS || !isBodyTooLong(error)) throw error;
+      const named = namedMaximum(error) ?? Infinity;
+      const maxBytes = Math.floor(
+        Math.min(named * 0.9, Buffer.byteLength(body) * SHORTER_BODY_SHARE),
+      );
+      body = shortenReport(render(maxBytes), maxBytes);
+    }
+  }
+}
+
+/** The N of GitHub's "maximum is N characters", when it says so. */
+function namedMaximum(error: unknown): number | undefined {
+  const details = (error as { details?: unknown }).details;
+  const match = typeof details === 'string' ? /maximum is (\d{1,9})/.exec(details) : null;
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+export function isBodyTooLong(error: unknown): boolean {
+  if (httpStatus(error) !== 422) return false;
+  const details = (error as { details?: unknown }).details;
+  const text = typeof details === 'string' ? details : String(error);
+  return /too long|maximum is/i.test(text);
+}
+
+/**
+ * Cuts a markdown report to `maxBytes` between two findings (each starts with `#### `), so no
+ * code span, fence or details block is left open, and says how many were cut.
+ */
+export function shortenReport(body: string, maxBytes: number): string {
+  if (Buffer.byteLength(body) <= maxBytes) return body;
+
+  const starts = [...body.matchAll(/^#### /gm)].map((match) => match.index);
+  const note = (cut: number) =>
+    `\n**${cut} more finding${cut === 1 ? '' : 's'} not shown**: GitHub refused the full ` +
+    'comment as too long. The job summary of this run lists every finding.\n';
+  for (let kept = starts.length - 1; kept >= 0; kept -= 1) {
+    const head = body.slice(0, starts[kept]);
+    const text = `${head}${note(starts.length - kept)}`;
+    if (Buffer.byteLength(text) <= maxBytes) return text;
+  }
+
+  // Not even the part before the first finding fits: keep whole lines of it.
+  const marker = note(starts.length);
+  let cut = body.slice(0, Math.max(0, maxBytes - Buffer.byteLength(marker)));
+  while (Buffer.byteLength(cut) + Buffer.byteLength(marker) > maxBytes) cut = cut.slice(0, -1);
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${marker}`;
 }

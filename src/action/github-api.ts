@@ -23,6 +23,11 @@ export interface GitHubApi extends RepositoryApi {
   listIssueComments(issueNumber: number): Promise<IssueComment[]>;
   createIssueComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateIssueComment(commentId: number, body: string): Promise<IssueComment>;
+  /**
+   * Deletes a comment; resolves quietly when it is already gone. Optional: without it, two
+   * runs racing on one pull request may leave two comments (see comment.ts).
+   */
+  deleteIssueComment?(commentId: number): Promise<void>;
 }
 
 /** The HTTP status of a failed request, when the error carries one. */
@@ -34,6 +39,101 @@ export function httpStatus(error: unknown): number | undefined {
 export interface ApiLog {
   warning(message: string): void;
 }
+
+/** A refused or failed REST call, with a message that says what to do; keeps the status. */
+export class GitHubApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** GitHub's own explanation, for callers that react to it (a 422 "body is too long"). */
+    readonly details: string,
+  ) {
+    super(message);
+    this.name = 'GitHubApiError';
+  }
+}
+
+/** GitHub's message and validation errors from a failed response, on one line. */
+function errorDetails(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
+  const parts: string[] = [];
+  if (typeof data === 'object' && data !== null) {
+    const { message, errors } = data as { message?: unknown; errors?: unknown };
+    if (typeof message === 'string') parts.push(message);
+    if (Array.isArray(errors)) {
+      for (const item of errors as unknown[]) {
+        const text =
+          typeof item === 'string' ? item : (item as { message?: unknown } | null)?.message;
+        if (typeof text === 'string') parts.push(text);
+      }
+    }
+  }
+  if (parts.length === 0) parts.push(error instanceof Error ? error.message : String(error));
+  return parts.join(': ').replace(/\s+/g, ' ').slice(0, 500);
+}
+
+/**
+ * Turns an Octokit error into one that names the call, the status and the fix. `doing` reads
+ * as "while <doing>", such as `creating a comment on pull request #7`.
+ */
+export function describeApiError(error: unknown, doing: string): GitHubApiError {
+  const status = httpStatus(error);
+  const details = errorDetails(error);
+  const said = `GitHub said: ${details}`;
+  let message: string;
+  switch (status) {
+    case 401:
+      message =
+        `GitHub refused the token (401) while ${doing}: the github-token input is missing, ` +
+        `expired or revoked. ${said}`;
+      break;
+    case 403:
+      message = /rate limit/i.test(details)
+        ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
+        : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
+          `needs (\`pull-requests: write\` for the comment, \`contents: read\` to read files). ` +
+          said;
+      break;
+    case 404:
+      message =
+        `Not found (404) while ${doing}: the repository, pull request or comment does not ` +
+        `exist or is not visible to this token. ${said}`;
+      break;
+    case 422:
+      message = `GitHub refused the request as invalid (422) while ${doing}. ${said}`;
+      break;
+    default:
+      message =
+        status === undefined
+          ? `The GitHub API could not be reached while ${doing}: ${details}`
+          : `The GitHub API failed (${status}) while ${doing}, after retries. ${said}`;
+  }
+  return new GitHubApiError(message.replace(/\.+$/, ''), status, details);
+}
+
+/** Runs one REST call; its failure becomes a `GitHubApiError` naming `doing`. */
+async function calling<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw describeApiError(error, doing);
+  }
+}
+
+/**
+ * Waits between retries are multiples of this many milliseconds (1,000 on GitHub: Octokit
+ * counts them in seconds). `ASR_GITHUB_RETRY_BASE_MS` lowers it so tests of the retry paths
+ * run in milliseconds; it is read once, when the client is created.
+ */
+export function retryBaseMillis(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.ASR_GITHUB_RETRY_BASE_MS);
+  return Number.isFinite(value) && value >= 0 && env.ASR_GITHUB_RETRY_BASE_MS !== '' ? value : 1000;
+}
+
+// A rate limit that resets later than this is not waited for: the job would sit idle, and
+// the check result matters more than the comment.
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+const MAX_RATE_LIMIT_RETRIES = 2;
 
 function toIssueComment(data: {
   id: number;
@@ -65,6 +165,10 @@ export function lazyGitHubApi(create: () => GitHubApi): GitHubApi {
     listIssueComments: (issueNumber) => get().listIssueComments(issueNumber),
     createIssueComment: (issueNumber, body) => get().createIssueComment(issueNumber, body),
     updateIssueComment: (commentId, body) => get().updateIssueComment(commentId, body),
+    deleteIssueComment: async (commentId) => {
+      const api = get();
+      if (api.deleteIssueComment) await api.deleteIssueComment(commentId);
+    },
     getTree: (ref) => get().getTree(ref),
     getFileContent: (path, ref, oid) => get().getFileContent(path, ref, oid),
   };
@@ -82,22 +186,27 @@ export function createGitHubApi(
         '`contents: read` (and `pull-requests: write` for the comment).',
     );
   }
+  // 5xx answers are retried by plugin-retry (3 times, waits of 1, 4 and 9 base units); rate
+  // limits by plugin-throttling, when GitHub asks for a wait short enough to sit out.
+  const baseMillis = retryBaseMillis();
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+      const retrying = count < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      log.warning(
+        `${kind} for ${options.method} ${options.url}: GitHub asks to wait ${retryAfter}s; ` +
+          (retrying ? `retry ${count + 1} of ${MAX_RATE_LIMIT_RETRIES}.` : 'not retrying.'),
+      );
+      return retrying;
+    };
   const octokit = getOctokit(
     token,
     {
+      retry: { retryAfterBaseValue: baseMillis },
       throttle: {
-        onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-          log.warning(
-            `Rate limit hit for ${options.method} ${options.url}; retry in ${retryAfter}s.`,
-          );
-          return retryCount < 2;
-        },
-        onSecondaryRateLimit: (retryAfter, options) => {
-          log.warning(
-            `Secondary rate limit for ${options.method} ${options.url} (${retryAfter}s).`,
-          );
-          return false;
-        },
+        retryAfterBaseValue: baseMillis,
+        onRateLimit: onLimit('Rate limit'),
+        onSecondaryRateLimit: onLimit('Secondary rate limit'),
       },
     },
     retry,
@@ -119,42 +228,45 @@ export function createGitHubApi(
     },
 
     async listIssueComments(issueNumber) {
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: issueNumber,
-        per_page: 100,
-      });
+      const comments = await calling(`listing the comments of pull request #${issueNumber}`, () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        }),
+      );
       return comments.map(toIssueComment);
     },
 
     async createIssueComment(issueNumber, body) {
-      const response = await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: issueNumber,
-        body,
-      });
+      const response = await calling(`creating a comment on pull request #${issueNumber}`, () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
+      );
       return toIssueComment(response.data);
     },
 
     async updateIssueComment(commentId, body) {
-      const response = await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: commentId,
-        body,
-      });
+      const response = await calling(`updating comment ${commentId}`, () =>
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
+      );
       return toIssueComment(response.data);
     },
 
+    async deleteIssueComment(commentId) {
+      try {
+        await octokit.rest.issues.deleteComment({ owner, repo, comment_id: commentId });
+      } catch (error) {
+        // Another run deleting the same duplicate first is the race this call settles.
+        if (httpStatus(error) === 404) return;
+        throw describeApiError(error, `deleting duplicate comment ${commentId}`);
+      }
+    },
+
     async getTree(ref) {
-      const response = await octokit.rest.git.getTree({
-        owner,
-        repo,
-        tree_sha: ref,
-        recursive: '1',
-      });
+      const response = await calling(`listing the files of ${ref}`, () =>
+        octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }),
+      );
       if (response.data.truncated) {
         throw new Error(
           `The REST API returned a truncated file list for ${ref}: the repository is too large ` +
@@ -175,7 +287,7 @@ export function createGitHubApi(
         data = (await octokit.rest.repos.getContent({ owner, repo, path, ref })).data;
       } catch (error) {
         if (httpStatus(error) === 404) return undefined;
-        throw error;
+        throw describeApiError(error, `reading ${path} at ${ref}`);
       }
 
       if (Array.isArray(data)) return undefined;
@@ -185,7 +297,9 @@ export function createGitHubApi(
       if ('encoding' in data && data.encoding === 'base64') return decodeBase64(data.content);
 
       // Files over 1 MB come without content from the contents API; the blob API has them.
-      const blob = await octokit.rest.git.getBlob({ owner, repo, file_sha: oid });
+      const blob = await calling(`reading ${path} at ${ref}`, () =>
+        octokit.rest.git.getBlob({ owner, repo, file_sha: oid }),
+      );
       return decodeBase64(blob.data.content);
     },
   };
