@@ -11,7 +11,7 @@ import { LineCounter, isCollection, isPair, parseDocument } from 'yaml';
  */
 export const YAML_PARSE_OPTIONS = Object.freeze({
   merge: true,
-  uniqueKeys: true,
+  uniqueKeys: false,
   maxAliasCount: 1000,
   prettyErrors: true,
 });

@@ -33256,6 +33256,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wk: () => (/* binding */ lazyGitHubApi)
 });
 
+// UNUSED EXPORTS: GitHubApiError, describeApiError, retryBaseMillis
+
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -38604,6 +38606,99 @@ function httpStatus(error) {
         return undefined;
     return typeof error.status === 'number' ? error.status : undefined;
 }
+/** A refused or failed REST call, with a message that says what to do; keeps the status. */
+class GitHubApiError extends Error {
+    status;
+    details;
+    constructor(message, status, 
+    /** GitHub's own explanation, for callers that react to it (a 422 "body is too long"). */
+    details) {
+        super(message);
+        this.status = status;
+        this.details = details;
+        this.name = 'GitHubApiError';
+    }
+}
+/** GitHub's message and validation errors from a failed response, on one line. */
+function errorDetails(error) {
+    const data = error?.response?.data;
+    const parts = [];
+    if (typeof data === 'object' && data !== null) {
+        const { message, errors } = data;
+        if (typeof message === 'string')
+            parts.push(message);
+        if (Array.isArray(errors)) {
+            for (const item of errors) {
+                const text = typeof item === 'string' ? item : item?.message;
+                if (typeof text === 'string')
+                    parts.push(text);
+            }
+        }
+    }
+    if (parts.length === 0)
+        parts.push(error instanceof Error ? error.message : String(error));
+    return parts.join(': ').replace(/\s+/g, ' ').slice(0, 500);
+}
+/**
+ * Turns an Octokit error into one that names the call, the status and the fix. `doing` reads
+ * as "while <doing>", such as `creating a comment on pull request #7`.
+ */
+function describeApiError(error, doing) {
+    const status = httpStatus(error);
+    const details = errorDetails(error);
+    const said = `GitHub said: ${details}`;
+    let message;
+    switch (status) {
+        case 401:
+            message =
+                `GitHub refused the token (401) while ${doing}: the github-token input is missing, ` +
+                    `expired or revoked. ${said}`;
+            break;
+        case 403:
+            message = /rate limit/i.test(details)
+                ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
+                : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
+                    `needs (\`pull-requests: write\` for the comment, \`contents: read\` to read files). ` +
+                    said;
+            break;
+        case 404:
+            message =
+                `Not found (404) while ${doing}: the repository, pull request or comment does not ` +
+                    `exist or is not visible to this token. ${said}`;
+            break;
+        case 422:
+            message = `GitHub refused the request as invalid (422) while ${doing}. ${said}`;
+            break;
+        default:
+            message =
+                status === undefined
+                    ? `The GitHub API could not be reached while ${doing}: ${details}`
+                    : `The GitHub API failed (${status}) while ${doing}, after retries. ${said}`;
+    }
+    return new GitHubApiError(message.replace(/\.+$/, ''), status, details);
+}
+/** Runs one REST call; its failure becomes a `GitHubApiError` naming `doing`. */
+async function calling(doing, call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw describeApiError(error, doing);
+    }
+}
+/**
+ * Waits between retries are multiples of this many milliseconds (1,000 on GitHub: Octokit
+ * counts them in seconds). `ASR_GITHUB_RETRY_BASE_MS` lowers it so tests of the retry paths
+ * run in milliseconds; it is read once, when the client is created.
+ */
+function retryBaseMillis(env = process.env) {
+    const value = Number(env.ASR_GITHUB_RETRY_BASE_MS);
+    return Number.isFinite(value) && value >= 0 && env.ASR_GITHUB_RETRY_BASE_MS !== '' ? value : 1000;
+}
+// A rate limit that resets later than this is not waited for: the job would sit idle, and
+// the check result matters more than the comment.
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+const MAX_RATE_LIMIT_RETRIES = 2;
 function toIssueComment(data) {
     return {
         id: data.id,
@@ -38627,6 +38722,11 @@ function lazyGitHubApi(create) {
         listIssueComments: (issueNumber) => get().listIssueComments(issueNumber),
         createIssueComment: (issueNumber, body) => get().createIssueComment(issueNumber, body),
         updateIssueComment: (commentId, body) => get().updateIssueComment(commentId, body),
+        deleteIssueComment: async (commentId) => {
+            const api = get();
+            if (api.deleteIssueComment)
+                await api.deleteIssueComment(commentId);
+        },
         getTree: (ref) => get().getTree(ref),
         getFileContent: (path, ref, oid) => get().getFileContent(path, ref, oid),
     };
@@ -38637,16 +38737,21 @@ function createGitHubApi(token, repository, log) {
         throw new Error('The github-token input is empty; it defaults to ${{ github.token }}. Pass a token with ' +
             '`contents: read` (and `pull-requests: write` for the comment).');
     }
+    // 5xx answers are retried by plugin-retry (3 times, waits of 1, 4 and 9 base units); rate
+    // limits by plugin-throttling, when GitHub asks for a wait short enough to sit out.
+    const baseMillis = retryBaseMillis();
+    const onLimit = (kind) => (retryAfter, options, _o, count) => {
+        const retrying = count < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+        log.warning(`${kind} for ${options.method} ${options.url}: GitHub asks to wait ${retryAfter}s; ` +
+            (retrying ? `retry ${count + 1} of ${MAX_RATE_LIMIT_RETRIES}.` : 'not retrying.'));
+        return retrying;
+    };
     const octokit = getOctokit(token, {
+        retry: { retryAfterBaseValue: baseMillis },
         throttle: {
-            onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-                log.warning(`Rate limit hit for ${options.method} ${options.url}; retry in ${retryAfter}s.`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, options) => {
-                log.warning(`Secondary rate limit for ${options.method} ${options.url} (${retryAfter}s).`);
-                return false;
-            },
+            retryAfterBaseValue: baseMillis,
+            onRateLimit: onLimit('Rate limit'),
+            onSecondaryRateLimit: onLimit('Secondary rate limit'),
         },
     }, retry, throttling);
     const { owner, repo } = repository;
@@ -38665,39 +38770,35 @@ function createGitHubApi(token, repository, log) {
             }
         },
         async listIssueComments(issueNumber) {
-            const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            const comments = await calling(`listing the comments of pull request #${issueNumber}`, () => octokit.paginate(octokit.rest.issues.listComments, {
                 owner,
                 repo,
                 issue_number: issueNumber,
                 per_page: 100,
-            });
+            }));
             return comments.map(toIssueComment);
         },
         async createIssueComment(issueNumber, body) {
-            const response = await octokit.rest.issues.createComment({
-                owner,
-                repo,
-                issue_number: issueNumber,
-                body,
-            });
+            const response = await calling(`creating a comment on pull request #${issueNumber}`, () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }));
             return toIssueComment(response.data);
         },
         async updateIssueComment(commentId, body) {
-            const response = await octokit.rest.issues.updateComment({
-                owner,
-                repo,
-                comment_id: commentId,
-                body,
-            });
+            const response = await calling(`updating comment ${commentId}`, () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }));
             return toIssueComment(response.data);
         },
+        async deleteIssueComment(commentId) {
+            try {
+                await octokit.rest.issues.deleteComment({ owner, repo, comment_id: commentId });
+            }
+            catch (error) {
+                // Another run deleting the same duplicate first is the race this call settles.
+                if (httpStatus(error) === 404)
+                    return;
+                throw describeApiError(error, `deleting duplicate comment ${commentId}`);
+            }
+        },
         async getTree(ref) {
-            const response = await octokit.rest.git.getTree({
-                owner,
-                repo,
-                tree_sha: ref,
-                recursive: '1',
-            });
+            const response = await calling(`listing the files of ${ref}`, () => octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }));
             if (response.data.truncated) {
                 throw new Error(`The REST API returned a truncated file list for ${ref}: the repository is too large ` +
                     'to read without git. Check out the repository with fetch-depth: 0.');
@@ -38718,7 +38819,7 @@ function createGitHubApi(token, repository, log) {
             catch (error) {
                 if (httpStatus(error) === 404)
                     return undefined;
-                throw error;
+                throw describeApiError(error, `reading ${path} at ${ref}`);
             }
             if (Array.isArray(data))
                 return undefined;
@@ -38728,7 +38829,7 @@ function createGitHubApi(token, repository, log) {
             if ('encoding' in data && data.encoding === 'base64')
                 return decodeBase64(data.content);
             // Files over 1 MB come without content from the contents API; the blob API has them.
-            const blob = await octokit.rest.git.getBlob({ owner, repo, file_sha: oid });
+            const blob = await calling(`reading ${path} at ${ref}`, () => octokit.rest.git.getBlob({ owner, repo, file_sha: oid }));
             return decodeBase64(blob.data.content);
         },
     };
@@ -38741,7 +38842,7 @@ function createGitHubApi(token, repository, log) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2046);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1921);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6662);
 // The Action's entry point: build the runner context and run. Everything else is in main.ts.
 
@@ -38753,7 +38854,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2046:
+/***/ 1921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38973,8 +39074,8 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine.ts + 17 modules
-var engine = __nccwpck_require__(9766);
+// EXTERNAL MODULE: ./src/engine.ts + 18 modules
+var engine = __nccwpck_require__(943);
 ;// CONCATENATED MODULE: ./src/git/diff.ts
 /** What git says changed between two revisions, renames included. */
 
@@ -39222,8 +39323,8 @@ class RestRevision {
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+var node_modules_picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_picomatch);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/git/select.ts
@@ -39404,12 +39505,203 @@ async function reviewPlan(plan, model, review = engine/* reviewDocument */.a) {
     return { model, documents };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/policy/fingerprint.ts
+/**
+ * A finding's fingerprint: stable across runs, commits and line moves, so an `accept` entry or a
+ * code scanning alert follows the same finding. It hashes what identifies the finding (rule,
+ * document, operation, server, main cause), never its line, message or severity.
+ */
+
+/** Bumped when the inputs change, so SARIF consumers do not match old fingerprints wrongly. */
+const FINGERPRINT_VERSION = 'asyncapiSecurityReview/v1';
+/**
+ * 16 hex characters (64 bits) of SHA-256 over the identifying fields. `document` is the
+ * reviewed document's path (head, else base): a finding located in a shared file that the
+ * document `$ref`s keeps its fingerprint when that file moves.
+ */
+function fingerprint_fingerprintOf(finding, document) {
+    const fields = [
+        finding.rule,
+        document,
+        finding.operation ?? '',
+        finding.server ?? '',
+        finding.causes[0] ?? '',
+    ];
+    return createHash('sha256').update(fields.join('\u0000')).digest('hex').slice(0, 16);
+}
+
+;// CONCATENATED MODULE: ./src/policy/policy.ts
+/**
+ * The policy in force: the configuration file merged under the inputs given to the step or the
+ * command line, and its application to a review: rules turned off, fingerprints, accepted
+ * findings and the notes that say what the policy did. Shared by the Action and the CLI, so
+ * both decide alike.
+ */
+
+
+
+/** The policy from an optional configuration file and the overrides; defaults where neither. */
+function resolvePolicy(loaded, overrides = {}, origin = null) {
+    const config = loaded?.config ?? {};
+    const severities = {};
+    const off = new Set();
+    for (const [rule, setting] of Object.entries(config.rules ?? {})) {
+        if (setting === 'off')
+            off.add(rule);
+        else if (setting !== undefined)
+            severities[rule] = setting;
+    }
+    const overriddenFiles = overrides.files?.length ? overrides.files : null;
+    return {
+        failOn: overrides.failOn ?? config['fail-on-severity'] ?? 'high',
+        model: overrides.model ?? config.model ?? 'override',
+        files: overriddenFiles ?? config.files ?? [],
+        engine: {
+            severities,
+            ...(config['strength-classes'] ? { strengthClasses: config['strength-classes'] } : {}),
+            ...(config['tls-protocols'] ? { extraTlsProtocols: config['tls-protocols'] } : {}),
+        },
+        off,
+        accept: config.accept ?? [],
+        acceptLines: loaded?.acceptLines ?? [],
+        acceptedByLabel: overrides.acceptedByLabel ?? null,
+        origin: loaded ? { ...(origin ?? { from: 'file' }), file: loaded.file } : origin,
+    };
+}
+/**
+ * Applies the policy after the engine: drops findings of rules turned off, gives each finding
+ * its fingerprint, and marks the accepted ones. An entry past its `expires` day stops applying
+ * and says so; an entry that matches nothing is noted so stale entries get cleaned up.
+ */
+function applyPolicy(result, policy, today) {
+    const notes = [];
+    const file = policy.origin?.file ?? null;
+    const expired = policy.accept.map((entry) => entry.expires !== undefined && entry.expires < today);
+    const used = policy.accept.map(() => false);
+    const documents = result.documents.map((document) => {
+        const path = document.head ?? document.base ?? '';
+        const findings = document.findings
+            .filter((finding) => !policy.off.has(finding.rule))
+            .map((finding) => {
+            const fingerprint = fingerprintOf(finding, path);
+            const index = policy.accept.findIndex((entry) => {
+                return matches(entry, finding, fingerprint, path);
+            });
+            const entry = policy.accept[index];
+            let accepted = null;
+            if (entry !== undefined && expired[index] !== true) {
+                used[index] = true;
+                const line = policy.acceptLines[index] ?? null;
+                accepted = { by: 'config', reason: entry.reason, expires: entry.expires ?? null, line };
+            }
+            else if (policy.acceptedByLabel !== null) {
+                const reason = `the pull request carries the label "${policy.acceptedByLabel}"`;
+                accepted = { by: 'label', reason, expires: null, line: null };
+            }
+            if (entry !== undefined && expired[index] === true)
+                used[index] = true;
+            return { ...finding, fingerprint, accepted };
+        });
+        return { ...document, findings };
+    });
+    policy.accept.forEach((entry, index) => {
+        const line = policy.acceptLines[index] ?? null;
+        const what = describeEntry(entry);
+        if (expired[index]) {
+            const hit = used[index] ? 'its finding fails the check again' : 'it matches no finding';
+            notes.push({
+                level: 'warning',
+                message: `accept entry ${what} expired on ${entry.expires ?? ''} and no longer applies ` +
+                    `(${hit}); ` +
+                    'review the change again, then renew `expires` or remove the entry.',
+                file,
+                line,
+            });
+        }
+        else if (!used[index]) {
+            notes.push({
+                level: 'notice',
+                message: `accept entry ${what} matches no finding; remove it if the change is gone.`,
+                file,
+                line,
+            });
+        }
+    });
+    if (policy.acceptedByLabel !== null) {
+        notes.push({
+            level: 'notice',
+            message: `the pull request carries the label "${policy.acceptedByLabel}": every finding is ` +
+                'reported as accepted and none fails the check.',
+            file: null,
+            line: null,
+        });
+    }
+    return { result: { ...result, documents }, notes };
+}
+function matches(entry, finding, fingerprint, path) {
+    if (entry.fingerprint !== undefined)
+        return entry.fingerprint === fingerprint;
+    if (entry.rule !== finding.rule || entry.operation !== finding.operation)
+        return false;
+    if (entry.server !== undefined && entry.server !== finding.server)
+        return false;
+    if (entry.file === undefined)
+        return true;
+    const isMatch = picomatch(entry.file, { dot: true });
+    return isMatch(path) || isMatch(finding.location.file);
+}
+function describeEntry(entry) {
+    if (entry.fingerprint !== undefined)
+        return `for fingerprint ${entry.fingerprint}`;
+    const server = entry.server === undefined ? '' : ` through ${entry.server}`;
+    return `for ${entry.rule ?? ''} on ${entry.operation ?? ''}${server}`;
+}
+/** The fingerprint the policy step gave a finding, or null before that step. */
+function findingFingerprint(finding) {
+    return finding.fingerprint ?? null;
+}
+/** Why the finding is accepted, or null when it is not. */
+function acceptanceOf(finding) {
+    return finding.accepted ?? null;
+}
+/** Findings that are not accepted: the only ones that can fail the check. */
+function blockingFindings(findings) {
+    return findings.filter((finding) => acceptanceOf(finding) === null);
+}
+/** Whether a finding not accepted reaches the threshold. */
+function reachesFailOn(findings, failOn) {
+    if (failOn === 'none')
+        return false;
+    return blockingFindings(findings).some((finding) => {
+        return severityRank(finding.severity) >= severityRank(failOn);
+    });
+}
+/** Today's date in UTC as YYYY-MM-DD, the form `expires` is written in. */
+function utcDay(now = new Date()) {
+    return now.toISOString().slice(0, 10);
+}
+/** One sentence saying which configuration is in force. Plain text; escape it for markdown. */
+function describeOrigin(origin) {
+    if (origin === null)
+        return 'No configuration file: the defaults apply.';
+    const at = origin.revision ? ` (${origin.revision.slice(0, 12)})` : '';
+    if (origin.file === null) {
+        return `No configuration file${origin.absentReason ? `: ${origin.absentReason}` : ''}.`;
+    }
+    if (origin.from === 'file')
+        return `Configuration: ${origin.file}.`;
+    return `Configuration: ${origin.file} from the ${origin.from} revision${at}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * Which findings become annotations, and at which level. Pure: the Action writes the result
  * with core.error / warning / notice. GitHub shows at most 10 annotations per level per step
  * and 50 per job, so the worst findings go first and one notice counts the rest.
  */
+
 
 const GITHUB_ANNOTATION_LIMITS = Object.freeze({
     perLevel: 10,
@@ -39428,9 +39720,19 @@ function annotationLevel(severity) {
 function compareText(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-/** Worst first; then by file and line so the order is the same on every run and runner. */
+/** An accepted finding is annotated as a notice: it stays visible without alarming. */
+function findingLevel(finding) {
+    return acceptanceOf(finding) === null ? annotationLevel(finding.severity) : 'notice';
+}
+/**
+ * Findings not accepted first, worst first; then by file and line so the order is the same on
+ * every run and runner.
+ */
 function compareFindings(a, b) {
-    return ((0,compare_finding/* severityRank */.q)(b.severity) - (0,compare_finding/* severityRank */.q)(a.severity) ||
+    const acceptedA = acceptanceOf(a) === null ? 0 : 1;
+    const acceptedB = acceptanceOf(b) === null ? 0 : 1;
+    return (acceptedA - acceptedB ||
+        (0,compare_finding/* severityRank */.q)(b.severity) - (0,compare_finding/* severityRank */.q)(a.severity) ||
         compareText(a.location.file, b.location.file) ||
         a.location.line - b.location.line ||
         compareText(a.rule, b.rule) ||
@@ -39438,10 +39740,12 @@ function compareFindings(a, b) {
         compareText(a.server ?? '', b.server ?? ''));
 }
 function toAnnotation(finding, isHeadFile) {
+    const acceptance = acceptanceOf(finding);
+    const accepted = acceptance === null ? '' : `Accepted: ${acceptance.reason}. `;
     const annotation = {
-        level: annotationLevel(finding.severity),
-        title: `${finding.rule} (${finding.severity})`,
-        message: `${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
+        level: findingLevel(finding),
+        title: `${finding.rule} (${finding.severity}${acceptance === null ? '' : ', accepted'})`,
+        message: `${accepted}${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
     };
     if (isHeadFile(finding.location.file)) {
         annotation.file = finding.location.file;
@@ -39455,7 +39759,7 @@ function takeWithinLimits(sorted, perLevel, total, pinned) {
         used[annotation.level] += 1;
     const taken = [];
     for (const finding of sorted) {
-        const level = annotationLevel(finding.severity);
+        const level = findingLevel(finding);
         if (pinned.length + taken.length >= total || used[level] >= perLevel[level])
             continue;
         used[level] += 1;
@@ -39781,6 +40085,14 @@ function flattenToOneLine(text) {
     // eslint-disable-next-line no-control-regex
     return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
+/**
+ * Code renders `<!--` as text, but the raw body would still hold it: a tool that finds sticky
+ * comments by searching the whole body for its marker could be fooled by a document that spells
+ * one. A zero-width space keeps the text readable and the body free of comment openers.
+ */
+function breakCommentOpeners(text) {
+    return text.replaceAll('<!--', `<${ZERO_WIDTH_SPACE}!--`);
+}
 /** Shortens a string to at most `maxLength` characters, saying that it did. */
 function clip(text, maxLength) {
     if (text.length <= maxLength)
@@ -39808,7 +40120,7 @@ function escapeMarkdown(text) {
  * render no HTML, links or mentions.
  */
 function codeSpan(text, options = {}) {
-    let content = flattenToOneLine(text);
+    let content = breakCommentOpeners(flattenToOneLine(text));
     if (content.trim() === '')
         return '_(empty)_';
     if (options.inTable)
@@ -39824,10 +40136,38 @@ function codeSpan(text, options = {}) {
  * Fences a multi-line document-derived block (a diff) so no line inside can close it: the
  * fence is longer than any backtick run in the content.
  */
-function codeBlock(content, language) {
+function codeBlock(text, language) {
+    const content = breakCommentOpeners(text);
     const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(Math.max(3, longestRun + 1));
     return `${fence}${language}\n${content.replace(/\r\n?/g, '\n')}\n${fence}`;
+}
+// C0 and C1 controls (ESC starts ANSI sequences; 0x9b is an 8-bit CSI), DEL, and the Unicode
+// line separators some viewers break lines at.
+// eslint-disable-next-line no-control-regex
+const LOG_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/**
+ * Makes a document-derived line safe to print where a GitHub runner reads it: one line, no
+ * control characters, and no workflow command. The runner takes a line whose text starts with
+ * `::` (after leading blanks) as a command, and finds the older `##[command]` form anywhere in
+ * a line, so both are broken with a zero-width space; what a reader sees does not change.
+ */
+function escapeLogLine(text) {
+    const flat = text.replace(LOG_CONTROLS, ' ').replaceAll('##[', `##${ZERO_WIDTH_SPACE}[`);
+    return flat.replace(/^(\s*):/, `$1${ZERO_WIDTH_SPACE}:`);
+}
+/**
+ * Re-encodes serialized JSON so that printing it in a workflow log cannot issue a command or
+ * drive a terminal: inside string literals, `##[` becomes `##\u005b`, and C1 controls and line
+ * separators become `\u` escapes (JSON.stringify already escapes C0). The value parsed back is
+ * the same; every changed character stands inside a string, where both spellings are equal.
+ */
+function escapeJsonForLogs(json) {
+    return json
+        .replaceAll('##[', '##\\u005b')
+        .replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -39836,6 +40176,7 @@ function codeBlock(content, language) {
  * `--format markdown` all come from `renderMarkdown`. Every string that comes from a reviewed
  * document goes through escape.ts; the output always fits the byte budget it is given.
  */
+
 
 
 
@@ -39936,19 +40277,34 @@ function renderOperationLines(finding) {
     const server = finding.server === null ? '_none_' : codeSpan(clip(finding.server, MAX_NAME));
     return [`- **Channel:** ${channel}${action}`, `- **Server:** ${server}`];
 }
+/** Who accepted the finding and why; the reason may come from a pull request, so escaped. */
+function renderAcceptance(acceptance) {
+    const by = acceptance.by === 'label'
+        ? 'by label'
+        : `in the configuration${acceptance.line === null ? '' : ` (line ${acceptance.line})`}`;
+    const until = acceptance.expires === null ? '' : `, until ${acceptance.expires}`;
+    return (`- **Accepted** ${by}${until}: ` +
+        `${escapeMarkdown(clip(acceptance.reason.replace(/\.+$/, ''), MAX_MESSAGE))}. ` +
+        'It does not fail the check.');
+}
 function renderFinding(finding, links) {
+    const acceptance = acceptanceOf(finding);
+    const fingerprint = findingFingerprint(finding);
     const subject = finding.operation === null
         ? `in ${codeSpan(clip(finding.location.file, MAX_NAME))}`
         : `on ${codeSpan(clip(finding.operation, MAX_NAME))}`;
     const before = codeSpan(clip(finding.before, MAX_SECURITY_TEXT));
     const after = codeSpan(clip(finding.after, MAX_SECURITY_TEXT));
     return [
-        `#### ${SEVERITY_BADGE[finding.severity]}: ${codeSpan(finding.rule)} ${subject}`,
+        `#### ${SEVERITY_BADGE[finding.severity]}: ${codeSpan(finding.rule)} ${subject}` +
+            (acceptance === null ? '' : ' (accepted)'),
         '',
+        ...(acceptance === null ? [] : [renderAcceptance(acceptance)]),
         ...renderOperationLines(finding),
         `- **Before → after:** ${before} → ${after}`,
         `- **Why:** ${escapeMarkdown(clip(finding.message, MAX_MESSAGE))}`,
         `- **Where:** ${renderLocation(finding, links)}`,
+        ...(fingerprint === null ? [] : [`- **Fingerprint:** ${codeSpan(fingerprint)}`]),
         '',
         '<details><summary>Effective security before and after</summary>',
         '',
@@ -39982,14 +40338,32 @@ function renderDocumentTable(result) {
     return ['| Document | Status | Findings |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
 const MAX_NOTES = 20;
-/** The engine's notices (what it skipped or assumed), so nothing it did is silent. */
-function renderNotes(result) {
-    const notices = result.documents.flatMap((document) => document.notices);
+/**
+ * The policy's notes (expired or unused accept entries, a label) and the engine's notices
+ * (what it skipped or assumed), so nothing either did is silent. Warnings come first.
+ */
+function renderNotes(result, policy) {
+    const policyNotes = [...(policy?.notes ?? [])].sort((a, b) => a.level === b.level ? 0 : a.level === 'warning' ? -1 : 1);
+    const notices = [
+        ...policyNotes.map((note) => ({
+            file: note.file,
+            line: note.line,
+            message: note.message,
+            warning: note.level === 'warning',
+        })),
+        ...result.documents.flatMap((document) => document.notices.map((notice) => ({
+            ...notice.location,
+            message: notice.message,
+            warning: false,
+        }))),
+    ];
     if (notices.length === 0)
         return '';
     const lines = notices.slice(0, MAX_NOTES).map((notice) => {
-        const where = `${codeSpan(clip(notice.location.file, MAX_NAME))} line ${notice.location.line}`;
-        return `- ${where}: ${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
+        const mark = notice.warning ? '⚠️ ' : '';
+        const line = notice.line === null ? '' : ` line ${notice.line}`;
+        const where = notice.file === null ? '' : `${codeSpan(clip(notice.file, MAX_NAME))}${line}: `;
+        return `- ${mark}${where}${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
     });
     if (notices.length > lines.length)
         lines.push(`- … ${plural(notices.length - lines.length, 'more note')}`);
@@ -40002,12 +40376,25 @@ function renderSummaryLine(result, findings, options) {
         : options.failOn === 'none'
             ? ' Findings do not fail the check.'
             : ` The check fails at ${codeSpan(options.failOn)} or worse.`;
+    const acceptedCount = findings.length - blockingFindings(findings).length;
+    const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
     const counts = findings.length === 0
         ? `No findings in ${plural(documentCount, 'document')}.`
         : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
-            `${countBySeverity(findings)}.`;
+            `${countBySeverity(findings)}.${accepted}`;
     const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
-    return `${counts}${threshold}\n${model}\n`;
+    const configuration = options.policy === undefined ? '' : `\n${renderOrigin(options.policy.origin)}`;
+    return `${counts}${threshold}\n${model}${configuration}\n`;
+}
+/** Which configuration is in force, with the file as a code span (it may name any path). */
+function renderOrigin(origin) {
+    if (origin?.file === null || origin?.file === undefined) {
+        return escapeMarkdown(describeOrigin(origin));
+    }
+    const file = codeSpan(clip(origin.file, MAX_NAME));
+    const revision = origin.revision === undefined ? '' : ` (${codeSpan(origin.revision.slice(0, 12))})`;
+    const from = origin.from === 'file' ? '' : ` from the ${origin.from} revision${revision}`;
+    return `Configuration: ${file}${from}.`;
 }
 function renderTruncationNotice(hidden, hint) {
     return (`**${plural(hidden.length, 'more finding')} not shown** (${countBySeverity(hidden)}): ` +
@@ -40029,7 +40416,7 @@ function renderMarkdown(result, options = {}) {
         renderSummaryLine(result, findings, options),
         ...(options.preamble === undefined ? [] : [options.preamble, '']),
         renderDocumentTable(result),
-        renderNotes(result),
+        renderNotes(result, options.policy),
     ]
         .join('\n')
         // Absent parts leave runs of blank lines; one blank line separates blocks.
@@ -40104,6 +40491,7 @@ function renderJobSummary(result, options) {
         preamble: notes.join('\n'),
         maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
         truncationHint: 'The `findings` output of this step holds every finding as JSON.',
+        ...(options.policy === undefined ? {} : { policy: options.policy }),
     });
 }
 
@@ -49776,7 +50164,15 @@ function describeIssue(issue) {
     return issue.message;
 }
 
+// EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
+var github_api = __nccwpck_require__(9120);
 ;// CONCATENATED MODULE: ./src/action/comment.ts
+/**
+ * The sticky pull request comment: one per workflow job, found again by a hidden marker on its
+ * first line and by its author, updated in place. Deciding what to write is pure; writing it
+ * goes through GitHubApi.
+ */
+
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /**
@@ -49798,10 +50194,16 @@ function escapeChar(character) {
  * impersonate it, and checking the author means another user's comment is never edited.
  */
 function findStickyComment(comments, marker, login) {
-    return comments.find((comment) => {
+    return findStickyComments(comments, marker, login)[0];
+}
+/** Every comment of this job by this identity, oldest first (GitHub's ids only grow). */
+function findStickyComments(comments, marker, login) {
+    return comments
+        .filter((comment) => {
         const firstLine = comment.body.split('\n', 1)[0]?.trim();
         return comment.author === login && firstLine === marker;
-    });
+    })
+        .sort((a, b) => a.id - b.id);
 }
 /**
  * What to do with the comment. A clean pull request never gets a new comment; an existing
@@ -49831,22 +50233,128 @@ async function writeStickyComment(request) {
     }
     const login = (await api.getAuthenticatedLogin()) ?? ACTIONS_BOT_LOGIN;
     const comments = await api.listIssueComments(issueNumber);
-    const existing = findStickyComment(comments, marker, login);
+    const ours = findStickyComments(comments, marker, login);
+    const existing = ours[0];
     const decision = decideComment({ ...request, existing });
     if (decision.action === 'none') {
         return { action: 'none', url: existing?.url ?? null, detail: decision.reason };
     }
-    const body = decision.body === 'resolved' ? request.renderResolved() : request.renderReport();
+    const render = (maxBytes) => decision.body === 'resolved' ? request.renderResolved() : request.renderReport(maxBytes);
     if (decision.action === 'create') {
-        const created = await api.createIssueComment(issueNumber, body);
-        return { action: 'create', url: created.url, detail: `created comment ${created.id}` };
+        const created = await withShorterBodies(render, (body) => api.createIssueComment(issueNumber, body));
+        // Two runs of this job may each have found no comment and created one: settle on one.
+        // The comment is written either way, so a failure here is reported, never thrown.
+        let kept;
+        try {
+            kept = await keepOldest(request, login, created, render);
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            const detail = `created comment ${created.id}; removing duplicates failed: ${reason}`;
+            return { action: 'create', url: created.url, detail };
+        }
+        return kept.id === created.id
+            ? { action: 'create', url: created.url, detail: `created comment ${created.id}` }
+            : { action: 'update', url: kept.url, detail: `updated comment ${kept.id} (raced)` };
     }
-    const updated = await api.updateIssueComment(decision.commentId, body);
-    return { action: 'update', url: updated.url, detail: `updated comment ${updated.id}` };
+    const updated = await withShorterBodies(render, (body) => api.updateIssueComment(decision.commentId, body));
+    // Duplicates an earlier race left behind are removed now; failing that is only reported.
+    const detail = `updated comment ${updated.id}`;
+    try {
+        await deleteComments(api, ours.slice(1));
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return { action: 'update', url: updated.url, detail: `${detail}; ${reason}` };
+    }
+    return { action: 'update', url: updated.url, detail };
+}
+/**
+ * After a create: lists again, and when this job's identity has more than one comment with the
+ * marker, keeps the oldest, deletes the others and writes this run's body into the oldest.
+ * Every racing run ends the same way, so one comment remains. An API that cannot delete
+ * (`deleteIssueComment` absent) is left as it is.
+ */
+async function keepOldest(request, login, created, render) {
+    const { api, issueNumber, marker } = request;
+    if (api.deleteIssueComment === undefined)
+        return created;
+    const ours = findStickyComments(await api.listIssueComments(issueNumber), marker, login);
+    const oldest = ours[0];
+    if (oldest === undefined || ours.length === 1)
+        return created;
+    await deleteComments(api, ours.slice(1));
+    if (oldest.id === created.id)
+        return created;
+    return withShorterBodies(render, (body) => api.updateIssueComment(oldest.id, body));
+}
+async function deleteComments(api, comments) {
+    if (api.deleteIssueComment === undefined)
+        return;
+    for (const comment of comments)
+        await api.deleteIssueComment(comment.id);
+}
+/** Retries after a "body is too long" 422; each asks for a body well under the last one. */
+const SHORTER_BODY_ATTEMPTS = 2;
+const SHORTER_BODY_SHARE = 0.6;
+/**
+ * Writes a body; when GitHub answers 422 because it is too long (its count of characters can
+ * differ from ours), writes a shorter one: under the maximum GitHub names when it names one,
+ * and under 60% of the refused body in any case. Bytes bound characters, so a byte budget is
+ * safe whatever GitHub counts.
+ */
+async function withShorterBodies(render, write) {
+    let body = render();
+    for (let attempt = 0;; attempt += 1) {
+        try {
+            return await write(body);
+        }
+        catch (error) {
+            if (attempt >= SHORTER_BODY_ATTEMPTS || !isBodyTooLong(error))
+                throw error;
+            const named = namedMaximum(error) ?? Infinity;
+            const maxBytes = Math.floor(Math.min(named * 0.9, Buffer.byteLength(body) * SHORTER_BODY_SHARE));
+            body = shortenReport(render(maxBytes), maxBytes);
+        }
+    }
+}
+/** The N of GitHub's "maximum is N characters", when it says so. */
+function namedMaximum(error) {
+    const details = error.details;
+    const match = typeof details === 'string' ? /maximum is (\d{1,9})/.exec(details) : null;
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+function isBodyTooLong(error) {
+    if ((0,github_api/* httpStatus */.nG)(error) !== 422)
+        return false;
+    const details = error.details;
+    const text = typeof details === 'string' ? details : String(error);
+    return /too long|maximum is/i.test(text);
+}
+/**
+ * Cuts a markdown report to `maxBytes` between two findings (each starts with `#### `), so no
+ * code span, fence or details block is left open, and says how many were cut.
+ */
+function shortenReport(body, maxBytes) {
+    if (Buffer.byteLength(body) <= maxBytes)
+        return body;
+    const starts = [...body.matchAll(/^#### /gm)].map((match) => match.index);
+    const note = (cut) => `\n**${cut} more finding${cut === 1 ? '' : 's'} not shown**: GitHub refused the full ` +
+        'comment as too long. The job summary of this run lists every finding.\n';
+    for (let kept = starts.length - 1; kept >= 0; kept -= 1) {
+        const head = body.slice(0, starts[kept]);
+        const text = `${head}${note(starts.length - kept)}`;
+        if (Buffer.byteLength(text) <= maxBytes)
+            return text;
+    }
+    // Not even the part before the first finding fits: keep whole lines of it.
+    const marker = note(starts.length);
+    let cut = body.slice(0, Math.max(0, maxBytes - Buffer.byteLength(marker)));
+    while (Buffer.byteLength(cut) + Buffer.byteLength(marker) > maxBytes)
+        cut = cut.slice(0, -1);
+    return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${marker}`;
 }
 
-// EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
-var github_api = __nccwpck_require__(9120);
 ;// CONCATENATED MODULE: ./src/action/revisions.ts
 /**
  * Which two revisions a run compares, from the event that triggered it. Pure: the payload and
@@ -53189,8 +53697,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/engine.ts + 17 modules
-var engine = __nccwpck_require__(9766);
+// EXTERNAL MODULE: ./src/engine.ts + 18 modules
+var engine = __nccwpck_require__(943);
 // EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
 var github_api = __nccwpck_require__(9120);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
@@ -53274,7 +53782,7 @@ function severityRank(severity) {
 
 /***/ }),
 
-/***/ 9766:
+/***/ 943:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53292,7 +53800,20 @@ __nccwpck_require__.d(__webpack_exports__, {
 const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes', 'scopes']);
 /** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
 const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
+/** Schemes already made, by definition object and name: most uses name the same few. */
+const madeSchemes = new WeakMap();
 function makeScheme(raw, name, location) {
+    const byName = madeSchemes.get(raw) ?? new Map();
+    madeSchemes.set(raw, byName);
+    const made = byName.get(name);
+    if (made && made.location.file === location.file && made.location.line === location.line) {
+        return made;
+    }
+    const scheme = buildScheme(raw, name, location);
+    byName.set(name, scheme);
+    return scheme;
+}
+function buildScheme(raw, name, location) {
     const type = typeof raw.type === 'string' ? raw.type : 'unknown';
     const definition = normalise(raw);
     // The http `scheme` is case-insensitive (RFC 7235): `Bearer` and `bearer` are one scheme.
@@ -53454,6 +53975,18 @@ function strengthClass(scheme, classes) {
 function compareDefinitions(base, head) {
     if (base.key === head.key)
         return 'equal';
+    // Schemes are made once per definition, so the same pair is compared for every operation.
+    const known = comparisons.get(base)?.get(head);
+    if (known !== undefined)
+        return known;
+    const ordering = orderDefinitions(base, head);
+    const byHead = comparisons.get(base) ?? new WeakMap();
+    byHead.set(head, ordering);
+    comparisons.set(base, byHead);
+    return ordering;
+}
+const comparisons = new WeakMap();
+function orderDefinitions(base, head) {
     if (base.type !== head.type)
         return 'incomparable';
     switch (head.type) {
@@ -53898,8 +54431,12 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
         const after = describeSide(headAlternatives, bucket.server, false);
         const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
         const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
-        // A transport downgrade is read at the protocol that lost TLS.
-        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null
+        // A transport downgrade is read at the protocol that lost TLS, unless the operation got
+        // there because its channel's server list changed.
+        const listedServers = causes.includes('channel servers changed')
+            ? pair.head.operation.channelServersLocation
+            : undefined;
+        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null && !listedServers
             ? pair.head.model.servers.get(bucket.server)?.protocolLocation
             : undefined;
         const at = bucket.locations.get(ruleId) ?? protocolAt;
@@ -53968,8 +54505,10 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
     }
     if (base.servers.join('\n') !== head.servers.join('\n'))
         causes.add('channel servers changed');
-    const baseServer = server === null ? undefined : pair.base.model.servers.get(server);
-    const headServer = server === null ? undefined : pair.head.model.servers.get(server);
+    // A server's own changes are causes only where the operation went through it before too.
+    const reachedBefore = server !== null && base.servers.includes(server);
+    const baseServer = reachedBefore ? pair.base.model.servers.get(server) : undefined;
+    const headServer = reachedBefore ? pair.head.model.servers.get(server) : undefined;
     if (baseServer && headServer) {
         if (baseServer.tls !== headServer.tls)
             causes.add('protocol changed');
@@ -54153,6 +54692,62 @@ class DocumentError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/load/budget.ts
+/**
+ * What one whole run may spend: wall-clock time and the number of documents reviewed. One
+ * budget is shared by every document of a run, so a pull request with many expensive
+ * documents is bounded as a whole, not one document at a time.
+ *
+ * The clock is checked between steps (each file read, each `$ref` followed, every few
+ * thousand YAML nodes); a single parse of one file cannot be interrupted, which is why file
+ * size, aliases and depth are bounded separately (limits.ts).
+ */
+
+const DEFAULT_BUDGET = Object.freeze({
+    maxRunMillis: 5 * 60 * 1000,
+    maxDocuments: 1000,
+});
+/** Raised as a `DocumentError`, so a spent budget is a `document-invalid` finding, not a crash. */
+class BudgetError extends DocumentError {
+    constructor(file, reason) {
+        super(file, 1, 1, reason);
+        this.name = 'BudgetError';
+    }
+}
+class RunBudget {
+    now;
+    limits;
+    deadline;
+    documents = 0;
+    constructor(limits = {}, now = () => performance.now()) {
+        this.now = now;
+        this.limits = { ...DEFAULT_BUDGET, ...limits };
+        this.deadline = this.now() + this.limits.maxRunMillis;
+    }
+    /** Counts one more document; throws once the run has reviewed `maxDocuments`. */
+    admitDocument(file) {
+        this.documents += 1;
+        if (this.documents > this.limits.maxDocuments) {
+            throw new BudgetError(file, `the run already reviewed ${this.limits.maxDocuments} documents, its limit; ` +
+                'narrow the files input to review the rest');
+        }
+        this.check(file);
+    }
+    /** Throws when the run's time is spent; `file` is the file being read when it ran out. */
+    check(file) {
+        if (this.now() <= this.deadline)
+            return;
+        throw new BudgetError(file, `the review ran out of its time budget of ${formatMillis(this.limits.maxRunMillis)} ` +
+            'while reading this file');
+    }
+    get expired() {
+        return this.now() > this.deadline;
+    }
+}
+function formatMillis(millis) {
+    return millis >= 1000 ? `${Math.round(millis / 100) / 10} s` : `${millis} ms`;
+}
+
 ;// CONCATENATED MODULE: ./src/load/limits.ts
 const DEFAULT_LIMITS = Object.freeze({
     maxFileBytes: 10 * 1024 * 1024,
@@ -54183,27 +54778,91 @@ var dist = __nccwpck_require__(8815);
 
 /**
  * Positions of every parsed container, by identity. One instance serves one side (base or head)
- * of a review, across all the files that side reads.
+ * of a review, across all the files that side reads. Lines are computed only when asked for,
+ * which is for the few nodes a finding or a model location names.
  */
 class PositionIndex {
-    positions = new WeakMap();
-    record(value, position) {
-        this.positions.set(value, position);
+    /**
+     * Records hang off the values under a symbol rather than in a WeakMap: a large document has
+     * hundreds of thousands of containers, and a property is several times cheaper to set and
+     * read. Symbol keys never appear in `Object.entries`, `Object.hasOwn(key)` or JSON.
+     */
+    key = Symbol('position');
+    record(value, record) {
+        value[this.key] = record;
     }
-    of(value) {
-        return typeof value === 'object' && value !== null ? this.positions.get(value) : undefined;
+    fileOf(value) {
+        return this.recordOf(value)?.file;
+    }
+    /** The 1-based line where a mapping or sequence starts. */
+    lineOf(value) {
+        const record = this.recordOf(value);
+        return record ? lineAt(record, record.node) : undefined;
     }
     /** The line of `key` inside the mapping `value`, or the mapping's own line. */
     lineOfKey(value, key) {
-        const position = this.of(value);
-        return position?.keyLines?.get(key) ?? position?.line;
+        const record = this.recordOf(value);
+        if (!record)
+            return undefined;
+        const offset = keyOffset(record, key);
+        if (offset !== undefined)
+            return record.lineCounter.linePos(offset).line;
+        return record.mergedKeyLines?.get(key) ?? lineAt(record, record.node);
+    }
+    /** The line of item `index` of the sequence `value`. */
+    lineOfItem(value, index) {
+        const record = this.recordOf(value);
+        const item = record && (0,dist/* isSeq */.oP)(record.node) ? record.node.items[index] : undefined;
+        return record && item ? lineAt(record, item) : undefined;
+    }
+    recordOf(value) {
+        return typeof value === 'object' && value !== null
+            ? value[this.key]
+            : undefined;
     }
 }
-/** The options the engine parses with; `bench/floor.mjs` measures the same. */
+function lineAt(record, node) {
+    return record.lineCounter.linePos(node.range?.[0] ?? 0).line;
+}
+/** Small mappings are scanned; a large one gets an index on its first lookup. */
+const SCAN_LIMIT = 16;
+function keyOffset(record, key) {
+    const node = record.node;
+    if (!(0,dist/* isMap */.jh)(node))
+        return undefined;
+    if (node.items.length <= SCAN_LIMIT) {
+        for (const pair of node.items) {
+            const keyNode = pair.key;
+            if ((0,dist/* isScalar */.jn)(keyNode) && typeof keyNode.value !== 'symbol' && String(keyNode.value) === key) {
+                return keyNode.range?.[0] ?? 0;
+            }
+        }
+        return undefined;
+    }
+    record.keyOffsets ??= keyOffsetsOf(node);
+    return record.keyOffsets.get(key);
+}
+function keyOffsetsOf(node) {
+    const offsets = new Map();
+    if (!(0,dist/* isMap */.jh)(node))
+        return offsets;
+    for (const pair of node.items) {
+        const key = pair.key;
+        if ((0,dist/* isScalar */.jn)(key) && typeof key.value !== 'symbol' && !offsets.has(String(key.value))) {
+            offsets.set(String(key.value), key.range?.[0] ?? 0);
+        }
+    }
+    return offsets;
+}
+/**
+ * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
+ * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
+ * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ */
 function yamlParseOptions(limits, lineCounter) {
     return {
         merge: true,
-        uniqueKeys: true,
+        uniqueKeys: false,
         maxAliasCount: limits.maxAliases,
         lineCounter,
         prettyErrors: true,
@@ -54226,6 +54885,10 @@ function parseYamlFile(path, bytes, limits, positions) {
     const walker = new Walker(path, document, lineCounter, limits, positions);
     const root = document.contents ? walker.toValue(document.contents, 0) : null;
     return { path, root, refs: walker.refs };
+}
+/** Keys are quoted in messages; a hostile key must not flood them. */
+function clipKey(key) {
+    return JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
 }
 function decodeUtf8(path, bytes) {
     try {
@@ -54288,11 +54951,10 @@ class Walker {
     mapValue(node, depth) {
         // A null prototype keeps a `__proto__` key from a document from touching Object.prototype.
         const result = Object.create(null);
-        const keyLines = new Map();
         const mergeSources = [];
         this.converted.set(node, result);
         this.inProgress.add(node);
-        this.recordPosition(node, result, { keyLines });
+        this.positions.record(result, this.recordFor(node));
         const items = (0,dist/* isMap */.jh)(node) ? node.items : [];
         for (const pair of items) {
             const keyNode = pair.key;
@@ -54302,13 +54964,16 @@ class Walker {
                 continue;
             }
             const key = (0,dist/* isScalar */.jn)(keyNode) ? String(keyNode.value) : JSON.stringify(keyNode);
+            if (Object.hasOwn(result, key)) {
+                this.fail(keyNode ?? node, `the key ${clipKey(key)} appears twice in one mapping`);
+            }
             const value = this.toValue(valueNode, depth + 1);
             result[key] = value;
-            keyLines.set(key, this.lineOf(keyNode ?? node));
             if (key === '$ref' && typeof value === 'string')
                 this.refs.push(value);
         }
-        this.applyMerges(result, keyLines, mergeSources, node);
+        if (mergeSources.length > 0)
+            this.applyMerges(result, mergeSources, node);
         this.inProgress.delete(node);
         return result;
     }
@@ -54316,39 +54981,37 @@ class Walker {
      * YAML 1.1 merge keys: the map's own keys win, then earlier merge sources win over later ones.
      * Merged keys keep the line where the merged mapping wrote them.
      */
-    applyMerges(result, keyLines, mergeSources, node) {
+    applyMerges(result, mergeSources, node) {
+        const mergedKeyLines = new Map();
         const sources = mergeSources.flatMap((source) => Array.isArray(source) ? source : [source]);
         for (const source of sources) {
             if (typeof source !== 'object' || source === null || Array.isArray(source)) {
                 this.fail(node, 'a merge key (<<) must refer to a mapping or a list of mappings');
             }
-            const sourceLines = this.positions.of(source)?.keyLines;
             for (const [key, value] of Object.entries(source)) {
                 if (Object.hasOwn(result, key))
                     continue;
                 result[key] = value;
-                keyLines.set(key, sourceLines?.get(key) ?? this.lineOf(node));
+                mergedKeyLines.set(key, this.positions.lineOfKey(source, key) ?? this.lineOf(node));
             }
         }
+        const record = this.recordFor(node);
+        record.mergedKeyLines = mergedKeyLines;
+        this.positions.record(result, record);
     }
     seqValue(node, depth) {
         const result = [];
-        const itemLines = [];
         this.converted.set(node, result);
         this.inProgress.add(node);
-        this.recordPosition(node, result, { itemLines });
+        this.positions.record(result, this.recordFor(node));
         const items = (0,dist/* isSeq */.oP)(node) ? node.items : [];
-        for (const item of items) {
+        for (const item of items)
             result.push(this.toValue(item, depth + 1));
-            itemLines.push(this.lineOf(item ?? node));
-        }
         this.inProgress.delete(node);
         return result;
     }
-    recordPosition(node, value, extra) {
-        const offset = node.range?.[0] ?? 0;
-        const { line, col } = this.lineCounter.linePos(offset);
-        this.positions.record(value, { file: this.path, line, column: col, ...extra });
+    recordFor(node) {
+        return { file: this.path, node, lineCounter: this.lineCounter };
     }
     lineOf(node) {
         return this.lineCounter.linePos(node.range?.[0] ?? 0).line;
@@ -54373,12 +55036,18 @@ class Walker {
 
 
 
-/** Loads `path` from `source`; throws `DocumentError` when the document itself is unreadable. */
-async function loadDocument(source, path, limits) {
+
+/**
+ * Loads `path` from `source`; throws `DocumentError` when the document itself is unreadable.
+ * With a `budget`, the run's clock is checked before each file and each reference followed,
+ * and a spent budget makes the document unreadable (a `BudgetError`).
+ */
+async function loadDocument(source, path, limits, budget) {
     const positions = new PositionIndex();
     const files = new Map();
     const digests = new Map();
-    const root = await readAndParse(source, path, limits, positions, digests);
+    const context = { source, limits, positions, digests, budget };
+    const root = await readAndParse(context, path);
     if (root instanceof DocumentError)
         throw root;
     files.set(path, root);
@@ -54393,7 +55062,8 @@ async function loadDocument(source, path, limits) {
                 files.set(target.path, tooManyFiles(target.path, limits));
                 continue;
             }
-            const loaded = await readAndParse(source, target.path, limits, positions, digests);
+            // A spent budget fails the whole document, not just this file: see readAndParse.
+            const loaded = await readAndParse(context, target.path);
             files.set(target.path, loaded);
             if (!(loaded instanceof DocumentError))
                 queue.push(loaded);
@@ -54405,19 +55075,30 @@ async function loadDocument(source, path, limits) {
         positions,
         filesRead: [...files.keys()],
         digests,
-        resolver: new RefResolver(files, positions, limits),
+        resolver: new RefResolver(files, positions, limits, budget),
     };
 }
-async function readAndParse(source, path, limits, positions, digests) {
+/**
+ * Reads and parses one file. Its own errors are returned (kept until a reference needs the
+ * file); a spent budget is thrown, because a document read only in part must not be modelled.
+ */
+async function readAndParse(context, path) {
+    const { source, limits, positions, digests, budget } = context;
+    budget?.check(path);
     try {
         const bytes = await source.readFile(path);
         if (bytes === undefined) {
             return new DocumentError(path, 1, 1, `the file does not exist in ${source.label}`);
         }
         digests.set(path, (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'));
-        return parseYamlFile(path, bytes, limits, positions);
+        const parsed = parseYamlFile(path, bytes, limits, positions);
+        // One parse cannot be interrupted (file size bounds it); the clock is read around it.
+        budget?.check(path);
+        return parsed;
     }
     catch (error) {
+        if (error instanceof BudgetError)
+            throw error;
         if (error instanceof DocumentError)
             return error;
         if (error instanceof load_source/* SourceError */.c)
@@ -54455,15 +55136,18 @@ class RefResolver {
     files;
     positions;
     limits;
+    budget;
     resolutions = 0;
-    constructor(files, positions, limits) {
+    resolved = new Map();
+    constructor(files, positions, limits, budget) {
         this.files = files;
         this.positions = positions;
         this.limits = limits;
+        this.budget = budget;
     }
     /** The file a parsed container came from. */
     fileOf(value) {
-        return this.positions.of(value)?.file;
+        return this.positions.fileOf(value);
     }
     /**
      * Returns `value` itself when it is not a reference, or what its reference chain ends at.
@@ -54476,13 +55160,30 @@ class RefResolver {
         let currentPointer = '';
         let parent;
         let parentKey;
+        // The same reference from the same file ends at the same place: a document of thousands of
+        // operations names a handful of schemes and servers thousands of times.
+        const cacheKey = isRefObject(value) ? `${currentFile}#${value.$ref}` : undefined;
+        const cached = cacheKey === undefined ? undefined : this.resolved.get(cacheKey);
+        if (cached) {
+            this.budget?.check(currentFile);
+            this.resolutions += 1;
+            if (this.resolutions <= this.limits.maxRefs)
+                return cached;
+        }
         while (isRefObject(current)) {
             const ref = current.$ref;
-            const line = this.positions.lineOfKey(current, '$ref') ?? 1;
+            const holder = current;
             const fail = (reason) => ({
                 ok: false,
-                problem: { ref, reason, file: currentFile, line },
+                problem: {
+                    ref,
+                    reason,
+                    file: currentFile,
+                    line: this.positions.lineOfKey(holder, '$ref') ?? 1,
+                },
             });
+            // Thrown, not returned: a spent budget is no reason to call one reference unresolved.
+            this.budget?.check(currentFile);
             this.resolutions += 1;
             if (this.resolutions > this.limits.maxRefs) {
                 return fail(`more than ${this.limits.maxRefs} references were followed`);
@@ -54509,7 +55210,7 @@ class RefResolver {
             parent = found.parent;
             parentKey = found.key;
         }
-        return {
+        const resolution = {
             ok: true,
             value: current,
             file: currentFile,
@@ -54517,6 +55218,9 @@ class RefResolver {
             parent,
             key: parentKey,
         };
+        if (cacheKey !== undefined)
+            this.resolved.set(cacheKey, resolution);
+        return resolution;
     }
 }
 function isRefObject(value) {
@@ -54582,17 +55286,19 @@ class ModelContext {
     }
     /** File and line of `container`, or of its `key` when given. */
     locate(container, key, fallback) {
-        const position = this.document.positions.of(container);
-        if (!position)
+        const positions = this.document.positions;
+        const file = positions.fileOf(container);
+        const line = key === undefined ? positions.lineOf(container) : positions.lineOfKey(container, key);
+        if (file === undefined || line === undefined) {
             return fallback ?? { file: this.document.path, line: 1 };
-        const line = key === undefined ? position.line : (position.keyLines?.get(key) ?? position.line);
-        return { file: position.file, line };
+        }
+        return { file, line };
     }
     /** The line of item `index` of a sequence. */
     locateItem(sequence, index, fallback) {
-        const position = this.document.positions.of(sequence);
-        const line = position?.itemLines?.[index];
-        return position && line !== undefined ? { file: position.file, line } : fallback;
+        const file = this.document.positions.fileOf(sequence);
+        const line = this.document.positions.lineOfItem(sequence, index);
+        return file !== undefined && line !== undefined ? { file, line } : fallback;
     }
     /** Follows a reference that must resolve; otherwise the document is invalid. */
     follow(value, fromFile, what) {
@@ -55077,9 +55783,12 @@ function readModel(document, options) {
 
 
 
+
 async function reviewDocument(base, head, options) {
-    const baseSide = base ? await loadSide(base, options) : null;
-    const headSide = head ? await loadSide(head, options) : null;
+    const budget = options.budget ?? sharedBudget(head ?? base);
+    const refused = admit(budget, head ?? base);
+    const baseSide = base ? await loadSide(base, options, budget, refused) : null;
+    const headSide = head ? await loadSide(head, options, budget, refused) : null;
     const review = {
         base: base?.path ?? null,
         head: head?.path ?? null,
@@ -55114,12 +55823,42 @@ async function reviewDocument(base, head, options) {
     }));
     return review;
 }
-async function loadSide(side, options) {
+// The Action and the CLI's git mode review every document of a run through the two sources of
+// its revisions, so keying the default budget by source bounds the whole run without each
+// caller creating one. A WeakMap: the budget goes away with the revision.
+const budgetsBySource = new WeakMap();
+function sharedBudget(side) {
+    if (side === null)
+        return new RunBudget();
+    let budget = budgetsBySource.get(side.source);
+    if (budget === undefined) {
+        budget = new RunBudget();
+        budgetsBySource.set(side.source, budget);
+    }
+    return budget;
+}
+/** Counts the document against the run; a refusal fails both sides, so nothing is read. */
+function admit(budget, side) {
+    if (side === null)
+        return null;
+    try {
+        budget.admitDocument(side.path);
+        return null;
+    }
+    catch (error) {
+        if (error instanceof DocumentError)
+            return error;
+        throw error;
+    }
+}
+async function loadSide(side, options, budget, refused) {
+    if (refused !== null)
+        return { ok: false, error: refused, filesRead: [] };
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const tlsProtocols = [...DEFAULT_TLS_PROTOCOLS, ...(options.extraTlsProtocols ?? [])];
     let document;
     try {
-        document = await loadDocument(side.source, side.path, limits);
+        document = await loadDocument(side.source, side.path, limits, budget);
     }
     catch (error) {
         if (error instanceof DocumentError)

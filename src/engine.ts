@@ -13,6 +13,7 @@ import type {
 } from './compare/finding.js';
 import { ruleById } from './compare/rules.js';
 import { DEFAULT_STRENGTH_CLASSES } from './compare/strength.js';
+import { RunBudget } from './load/budget.js';
 import { DocumentError } from './load/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './load/limits.js';
 import { loadDocument, type LoadedDocument } from './load/loader.js';
@@ -36,6 +37,11 @@ export interface EngineOptions {
   strengthClasses?: Readonly<Record<string, number>>;
   /** Severity per rule, over the catalog's defaults. */
   severities?: Partial<Record<RuleId, Severity>>;
+  /**
+   * The run's time and document budget. Without one, every review reading from the same
+   * `FileSource` shares one default budget (see `sharedBudget`).
+   */
+  budget?: RunBudget;
 }
 
 type LoadedSide =
@@ -47,8 +53,10 @@ export async function reviewDocument(
   head: DocumentSide | null,
   options: EngineOptions,
 ): Promise<DocumentReview> {
-  const baseSide = base ? await loadSide(base, options) : null;
-  const headSide = head ? await loadSide(head, options) : null;
+  const budget = options.budget ?? sharedBudget(head ?? base);
+  const refused = admit(budget, head ?? base);
+  const baseSide = base ? await loadSide(base, options, budget, refused) : null;
+  const headSide = head ? await loadSide(head, options, budget, refused) : null;
 
   const review: DocumentReview = {
     base: base?.path ?? null,
@@ -90,13 +98,46 @@ export async function reviewDocument(
   return review;
 }
 
-async function loadSide(side: DocumentSide, options: EngineOptions): Promise<LoadedSide> {
+// The Action and the CLI's git mode review every document of a run through the two sources of
+// its revisions, so keying the default budget by source bounds the whole run without each
+// caller creating one. A WeakMap: the budget goes away with the revision.
+const budgetsBySource = new WeakMap<FileSource, RunBudget>();
+
+function sharedBudget(side: DocumentSide | null): RunBudget {
+  if (side === null) return new RunBudget();
+  let budget = budgetsBySource.get(side.source);
+  if (budget === undefined) {
+    budget = new RunBudget();
+    budgetsBySource.set(side.source, budget);
+  }
+  return budget;
+}
+
+/** Counts the document against the run; a refusal fails both sides, so nothing is read. */
+function admit(budget: RunBudget, side: DocumentSide | null): DocumentError | null {
+  if (side === null) return null;
+  try {
+    budget.admitDocument(side.path);
+    return null;
+  } catch (error) {
+    if (error instanceof DocumentError) return error;
+    throw error;
+  }
+}
+
+async function loadSide(
+  side: DocumentSide,
+  options: EngineOptions,
+  budget: RunBudget,
+  refused: DocumentError | null,
+): Promise<LoadedSide> {
+  if (refused !== null) return { ok: false, error: refused, filesRead: [] };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tlsProtocols = [...DEFAULT_TLS_PROTOCOLS, ...(options.extraTlsProtocols ?? [])];
 
   let document: LoadedDocument;
   try {
-    document = await loadDocument(side.source, side.path, limits);
+    document = await loadDocument(side.source, side.path, limits, budget);
   } catch (error) {
     if (error instanceof DocumentError) return { ok: false, error, filesRead: [side.path] };
     throw error;

@@ -3,27 +3,30 @@
  * reaches `--fail-on`, 1 when one does, 2 for a usage or internal error.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import {
-  SEVERITIES,
-  severityRank,
-  type ReviewResult,
-  type SecurityModel,
-  type Severity,
-} from '../compare/finding.js';
-import { reviewDocument } from '../engine.js';
+import { SEVERITIES, type ReviewResult, type Severity } from '../compare/finding.js';
+import { reviewDocument, type EngineOptions } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
 import { RevisionError } from '../git/commits.js';
 import { listDocumentPairs, reviewPlan } from '../git/plan.js';
+import { ConfigError, parseConfig, type LoadedConfig } from '../policy/config.js';
+import {
+  applyPolicy,
+  reachesFailOn,
+  resolvePolicy,
+  utcDay,
+  type Policy,
+} from '../policy/policy.js';
 import { renderJson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { renderMarkdown, type ReportPolicy } from '../report/markdown.js';
+import { pathToUri, renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { VERSION } from '../version.js';
 
-const FORMATS = ['text', 'markdown', 'json'] as const;
+const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 const MODELS = ['override', 'additive'] as const;
 
@@ -37,11 +40,14 @@ the globs (default: every tracked .yaml, .yml and .json file with a top-level as
 between two commits, read with git without checking anything out.
 
 Options:
-  --format <text|markdown|json>
-                            output format (default: text)
+  --format <text|markdown|json|sarif>
+                            output format (default: text); sarif is SARIF 2.1.0 for code
+                            scanning
   --output <file>           write the report to a file instead of standard output
-  --fail-on <severity>      exit 1 when a finding reaches it: critical, high, medium, low,
-                            info or none (default: high)
+  --config <file>           the configuration file (rules, accept entries, ...); the options
+                            below win over it
+  --fail-on <severity>      exit 1 when a finding not accepted reaches it: critical, high,
+                            medium, low, info or none (default: high)
   --model <override|additive>
                             override: an operation's own security replaces the server's
                             (default); additive: both must be satisfied
@@ -52,7 +58,8 @@ Options:
   -h, --help                show this help
   -v, --version             show the version
 
-Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage or internal error.`;
+Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage, configuration or internal
+error.`;
 
 /** What the process should do: print to stdout or stderr, and exit with a code. */
 export interface CliOutcome {
@@ -63,12 +70,18 @@ export interface CliOutcome {
 
 class UsageError extends Error {}
 
+/** An invalid configuration file: its message lists each problem; no usage text is needed. */
+class ConfigUsageError extends Error {}
+
 export async function runCli(argv: string[], cwd: string): Promise<CliOutcome> {
   try {
     return await run(argv, cwd);
   } catch (error) {
     if (error instanceof UsageError) {
       return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n\n${USAGE}\n` };
+    }
+    if (error instanceof ConfigUsageError) {
+      return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n` };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { exitCode: 2, stdout: '', stderr: `error: ${message}\n` };
@@ -80,35 +93,90 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   if (args.values.help) return { exitCode: 0, stdout: `${USAGE}\n`, stderr: '' };
   if (args.values.version) return { exitCode: 0, stdout: `${VERSION}\n`, stderr: '' };
 
+  // Options given on the command line win over the configuration file, which wins over defaults.
   const format = oneOf(args.values.format ?? 'text', FORMATS, '--format');
-  const failOn = oneOf(args.values['fail-on'] ?? 'high', FAIL_ON, '--fail-on');
-  const model = oneOf(args.values.model ?? 'override', MODELS, '--model');
+  const failOn = optionalOneOf(args.values['fail-on'], FAIL_ON, '--fail-on');
+  const model = optionalOneOf(args.values.model, MODELS, '--model');
+  const configPath = args.values.config;
+  const loaded = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
+  const gitMode = args.values['base-ref'] !== undefined;
+  const policy = resolvePolicy(
+    loaded,
+    { failOn, model, files: gitMode ? args.positionals : null },
+    configPath === undefined ? null : { file: configPath, from: 'file' },
+  );
 
-  const result =
-    args.values['base-ref'] !== undefined
-      ? await reviewRevisions(
-          cwd,
-          args.values['base-ref'],
-          args.values['head-ref'],
-          args.positionals,
-          model,
-        )
-      : await reviewFilePair(cwd, args.positionals, args.values.root, model);
-  const report = render(result, format);
+  // Review, then the policy: rules turned off, fingerprints, accepted findings.
+  const reviewed = gitMode
+    ? await reviewRevisions(cwd, args.values['base-ref'] ?? '', args.values['head-ref'], policy)
+    : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
+  const { result, notes } = applyPolicy(reviewed.result, policy, utcDay());
+  const report = render(result, format, {
+    policy: { origin: policy.origin, notes },
+    artifactUri: reviewed.artifactUri,
+  });
 
-  const exitCode = reachesThreshold(result, failOn) ? 1 : 0;
+  const exitCode = reachesThreshold(result, policy.failOn) ? 1 : 0;
+  const warnings = notes
+    .filter((note) => note.level === 'warning')
+    .map((note) => `warning: ${note.file ?? ''}:${note.line ?? 1}: ${note.message}\n`)
+    .join('');
   if (args.values.output !== undefined) {
     await writeFile(resolve(cwd, args.values.output), report);
-    return { exitCode, stdout: '', stderr: '' };
+    return { exitCode, stdout: '', stderr: warnings };
   }
-  return { exitCode, stdout: report, stderr: '' };
+  return { exitCode, stdout: report, stderr: warnings };
 }
 
-function render(result: ReviewResult, format: (typeof FORMATS)[number]): string {
-  if (format === 'json') return renderJson(result);
-  if (format === 'markdown')
-    return `${renderMarkdown(result, { maxBytes: Number.MAX_SAFE_INTEGER })}\n`;
-  return renderText(result);
+interface RenderOptions {
+  policy: ReportPolicy;
+  /** Where a location's file is, relative to the working directory, for SARIF. */
+  artifactUri: (file: string) => string;
+}
+
+function render(
+  result: ReviewResult,
+  format: (typeof FORMATS)[number],
+  options: RenderOptions,
+): string {
+  if (format === 'json') return renderJson(result, options.policy);
+  if (format === 'sarif') {
+    return renderSarif(result, { ...options.policy, artifactUri: options.artifactUri });
+  }
+  if (format === 'markdown') {
+    const markdown = renderMarkdown(result, {
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      policy: options.policy,
+    });
+    return `${markdown}\n`;
+  }
+  return renderText(result, options.policy);
+}
+
+/** Reads and validates `--config`; a missing or invalid file is a usage error (exit 2). */
+async function loadConfigFile(cwd: string, path: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`--config ${path} cannot be read: ${reason}`);
+  }
+  try {
+    return parseConfig(text, path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigUsageError(error.message);
+    throw error;
+  }
+}
+
+interface Reviewed {
+  result: ReviewResult;
+  artifactUri: (file: string) => string;
+}
+
+function engineOptions(policy: Policy): EngineOptions {
+  return { model: policy.model, ...policy.engine };
 }
 
 /** Git mode: every matched document between two commits of the repository around `cwd`. */
@@ -116,39 +184,51 @@ async function reviewRevisions(
   cwd: string,
   baseRef: string,
   headRef: string | undefined,
-  globs: string[],
-  model: SecurityModel,
-): Promise<ReviewResult> {
+  policy: Policy,
+): Promise<Reviewed> {
   let plan;
   try {
-    plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', globs);
+    plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', policy.files);
   } catch (error) {
     if (error instanceof RevisionError) throw new UsageError(error.message);
     throw error;
   }
-  return reviewPlan(plan, model);
+  // reviewPlan passes the model only; the policy's engine options ride along with it.
+  const options = engineOptions(policy);
+  const result = await reviewPlan(plan, policy.model, (base, head) =>
+    reviewDocument(base, head, options),
+  );
+  // Git paths are relative to the repository root, as code scanning expects.
+  return { result, artifactUri: pathToUri };
 }
 
 async function reviewFilePair(
   cwd: string,
   positionals: string[],
   rootOption: string | undefined,
-  model: SecurityModel,
-): Promise<ReviewResult> {
+  policy: Policy,
+): Promise<Reviewed> {
   const [basePath, headPath, ...extra] = positionals;
   if (basePath === undefined || headPath === undefined || extra.length > 0) {
     throw new UsageError('give exactly two documents: <base> <head>, or --base-ref <ref>');
   }
 
   const root = rootOption === undefined ? undefined : resolve(cwd, rootOption);
-  return reviewPair(resolve(cwd, basePath), resolve(cwd, headPath), root, model);
+  const result = await reviewPair(resolve(cwd, basePath), resolve(cwd, headPath), root, policy);
+
+  // Head locations are relative to the head's root folder; SARIF wants them from the working
+  // directory, where code scanning's checkout is when the CLI runs in a workflow.
+  const headRoot = root ?? dirname(resolve(cwd, headPath));
+  const artifactUri = (file: string) =>
+    pathToUri(relative(cwd, join(headRoot, file)).split(sep).join('/'));
+  return { result, artifactUri };
 }
 
 async function reviewPair(
   basePath: string,
   headPath: string,
   root: string | undefined,
-  model: SecurityModel,
+  policy: Policy,
 ): Promise<ReviewResult> {
   const side = (path: string) => {
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
@@ -160,17 +240,18 @@ async function reviewPair(
     return { source: new FolderSource(folder), path: inside.split(sep).join('/') };
   };
 
-  const review = await reviewDocument(side(basePath), side(headPath), { model });
+  const review = await reviewDocument(side(basePath), side(headPath), engineOptions(policy));
 
   // Two files named on the command line are two versions of one document, whatever their names.
   if (review.status === 'renamed') review.status = 'modified';
-  return { model, documents: [review] };
+  return { model: policy.model, documents: [review] };
 }
 
+/** Whether a finding that is not accepted reaches `failOn`. */
 export function reachesThreshold(result: ReviewResult, failOn: Severity | 'none'): boolean {
-  if (failOn === 'none') return false;
-  return result.documents.some((document) =>
-    document.findings.some((finding) => severityRank(finding.severity) >= severityRank(failOn)),
+  return reachesFailOn(
+    result.documents.flatMap((document) => document.findings),
+    failOn,
   );
 }
 
@@ -182,6 +263,7 @@ function parseArguments(argv: string[]) {
       options: {
         format: { type: 'string' },
         output: { type: 'string' },
+        config: { type: 'string' },
         'fail-on': { type: 'string' },
         model: { type: 'string' },
         root: { type: 'string' },
@@ -194,6 +276,14 @@ function parseArguments(argv: string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+function optionalOneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | null {
+  return value === undefined ? null : oneOf(value, allowed, flag);
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {

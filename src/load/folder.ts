@@ -21,6 +21,10 @@ export class FolderSource implements FileSource {
   }
 
   async readFile(path: string): Promise<Uint8Array | undefined> {
+    // Node refuses a NUL byte in a path with a TypeError; a `$ref` may spell one.
+    if (path.includes('\u0000')) {
+      throw new SourceError(path, 'the path holds a NUL character and was not read');
+    }
     const requested = join(this.root, path);
 
     let real: string;

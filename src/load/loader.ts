@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 
+import { BudgetError, type RunBudget } from './budget.js';
 import { DocumentError } from './errors.js';
 import type { Limits } from './limits.js';
 import { SourceError, type FileSource } from './source.js';
@@ -45,17 +46,23 @@ export interface LoadedDocument {
   resolver: RefResolver;
 }
 
-/** Loads `path` from `source`; throws `DocumentError` when the document itself is unreadable. */
+/**
+ * Loads `path` from `source`; throws `DocumentError` when the document itself is unreadable.
+ * With a `budget`, the run's clock is checked before each file and each reference followed,
+ * and a spent budget makes the document unreadable (a `BudgetError`).
+ */
 export async function loadDocument(
   source: FileSource,
   path: string,
   limits: Limits,
+  budget?: RunBudget,
 ): Promise<LoadedDocument> {
   const positions = new PositionIndex();
   const files = new Map<string, ParsedFile | DocumentError>();
   const digests = new Map<string, string>();
+  const context: ReadContext = { source, limits, positions, digests, budget };
 
-  const root = await readAndParse(source, path, limits, positions, digests);
+  const root = await readAndParse(context, path);
   if (root instanceof DocumentError) throw root;
   files.set(path, root);
 
@@ -71,7 +78,8 @@ export async function loadDocument(
         continue;
       }
 
-      const loaded = await readAndParse(source, target.path, limits, positions, digests);
+      // A spent budget fails the whole document, not just this file: see readAndParse.
+      const loaded = await readAndParse(context, target.path);
       files.set(target.path, loaded);
       if (!(loaded instanceof DocumentError)) queue.push(loaded);
     }
@@ -83,25 +91,40 @@ export async function loadDocument(
     positions,
     filesRead: [...files.keys()],
     digests,
-    resolver: new RefResolver(files, positions, limits),
+    resolver: new RefResolver(files, positions, limits, budget),
   };
 }
 
+interface ReadContext {
+  source: FileSource;
+  limits: Limits;
+  positions: PositionIndex;
+  digests: Map<string, string>;
+  budget: RunBudget | undefined;
+}
+
+/**
+ * Reads and parses one file. Its own errors are returned (kept until a reference needs the
+ * file); a spent budget is thrown, because a document read only in part must not be modelled.
+ */
 async function readAndParse(
-  source: FileSource,
+  context: ReadContext,
   path: string,
-  limits: Limits,
-  positions: PositionIndex,
-  digests: Map<string, string>,
 ): Promise<ParsedFile | DocumentError> {
+  const { source, limits, positions, digests, budget } = context;
+  budget?.check(path);
   try {
     const bytes = await source.readFile(path);
     if (bytes === undefined) {
       return new DocumentError(path, 1, 1, `the file does not exist in ${source.label}`);
     }
     digests.set(path, createHash('sha256').update(bytes).digest('hex'));
-    return parseYamlFile(path, bytes, limits, positions);
+    const parsed = parseYamlFile(path, bytes, limits, positions);
+    // One parse cannot be interrupted (file size bounds it); the clock is read around it.
+    budget?.check(path);
+    return parsed;
   } catch (error) {
+    if (error instanceof BudgetError) throw error;
     if (error instanceof DocumentError) return error;
     if (error instanceof SourceError) return new DocumentError(path, 1, 1, error.message);
     throw error;
@@ -142,16 +165,18 @@ export function refTarget(fromFile: string, ref: string): RefTarget {
 /** Follows references inside the files of one loaded document. */
 export class RefResolver {
   private resolutions = 0;
+  private readonly resolved = new Map<string, Resolution>();
 
   constructor(
     private readonly files: Map<string, ParsedFile | DocumentError>,
     private readonly positions: PositionIndex,
     private readonly limits: Limits,
+    private readonly budget?: RunBudget,
   ) {}
 
   /** The file a parsed container came from. */
   fileOf(value: unknown): string | undefined {
-    return this.positions.of(value)?.file;
+    return this.positions.fileOf(value);
   }
 
   /**
@@ -166,14 +191,31 @@ export class RefResolver {
     let parent: unknown;
     let parentKey: string | undefined;
 
+    // The same reference from the same file ends at the same place: a document of thousands of
+    // operations names a handful of schemes and servers thousands of times.
+    const cacheKey = isRefObject(value) ? `${currentFile}#${value.$ref}` : undefined;
+    const cached = cacheKey === undefined ? undefined : this.resolved.get(cacheKey);
+    if (cached) {
+      this.budget?.check(currentFile);
+      this.resolutions += 1;
+      if (this.resolutions <= this.limits.maxRefs) return cached;
+    }
+
     while (isRefObject(current)) {
       const ref = current.$ref;
-      const line = this.positions.lineOfKey(current, '$ref') ?? 1;
+      const holder = current;
       const fail = (reason: string): Resolution => ({
         ok: false,
-        problem: { ref, reason, file: currentFile, line },
+        problem: {
+          ref,
+          reason,
+          file: currentFile,
+          line: this.positions.lineOfKey(holder, '$ref') ?? 1,
+        },
       });
 
+      // Thrown, not returned: a spent budget is no reason to call one reference unresolved.
+      this.budget?.check(currentFile);
       this.resolutions += 1;
       if (this.resolutions > this.limits.maxRefs) {
         return fail(`more than ${this.limits.maxRefs} references were followed`);
@@ -202,7 +244,7 @@ export class RefResolver {
       parentKey = found.key;
     }
 
-    return {
+    const resolution: Resolution = {
       ok: true,
       value: current,
       file: currentFile,
@@ -210,6 +252,8 @@ export class RefResolver {
       parent,
       key: parentKey,
     };
+    if (cacheKey !== undefined) this.resolved.set(cacheKey, resolution);
+    return resolution;
   }
 }
 

@@ -12,44 +12,115 @@ import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
 import type { Limits } from './limits.js';
 import { DocumentError } from './errors.js';
 
-/** Where a mapping or a sequence stands in its file, and where each of its keys or items does. */
-export interface NodePosition {
+/** Where a mapping or a sequence stands: its file, and its node to find lines in on demand. */
+interface NodeRecord {
   file: string;
-  line: number;
-  column: number;
-  /** For mappings: the 1-based line of each key. */
-  keyLines?: Map<string, number>;
-  /** For sequences: the 1-based line of each item. */
-  itemLines?: number[];
+  node: YamlNode;
+  lineCounter: LineCounter;
+  /** Lines of keys that a merge key (`<<`) brought in from another mapping. */
+  mergedKeyLines?: Map<string, number>;
+  /** Built on the first key lookup: a mapping of thousands of keys is searched once. */
+  keyOffsets?: Map<string, number>;
 }
 
 /**
  * Positions of every parsed container, by identity. One instance serves one side (base or head)
- * of a review, across all the files that side reads.
+ * of a review, across all the files that side reads. Lines are computed only when asked for,
+ * which is for the few nodes a finding or a model location names.
  */
 export class PositionIndex {
-  private readonly positions = new WeakMap<object, NodePosition>();
+  /**
+   * Records hang off the values under a symbol rather than in a WeakMap: a large document has
+   * hundreds of thousands of containers, and a property is several times cheaper to set and
+   * read. Symbol keys never appear in `Object.entries`, `Object.hasOwn(key)` or JSON.
+   */
+  private readonly key = Symbol('position');
 
-  record(value: object, position: NodePosition): void {
-    this.positions.set(value, position);
+  record(value: object, record: NodeRecord): void {
+    (value as Record<symbol, NodeRecord>)[this.key] = record;
   }
 
-  of(value: unknown): NodePosition | undefined {
-    return typeof value === 'object' && value !== null ? this.positions.get(value) : undefined;
+  fileOf(value: unknown): string | undefined {
+    return this.recordOf(value)?.file;
+  }
+
+  /** The 1-based line where a mapping or sequence starts. */
+  lineOf(value: unknown): number | undefined {
+    const record = this.recordOf(value);
+    return record ? lineAt(record, record.node) : undefined;
   }
 
   /** The line of `key` inside the mapping `value`, or the mapping's own line. */
   lineOfKey(value: unknown, key: string): number | undefined {
-    const position = this.of(value);
-    return position?.keyLines?.get(key) ?? position?.line;
+    const record = this.recordOf(value);
+    if (!record) return undefined;
+
+    const offset = keyOffset(record, key);
+    if (offset !== undefined) return record.lineCounter.linePos(offset).line;
+    return record.mergedKeyLines?.get(key) ?? lineAt(record, record.node);
+  }
+
+  /** The line of item `index` of the sequence `value`. */
+  lineOfItem(value: unknown, index: number): number | undefined {
+    const record = this.recordOf(value);
+    const item = record && isSeq(record.node) ? (record.node.items[index] as YamlNode) : undefined;
+    return record && item ? lineAt(record, item) : undefined;
+  }
+
+  private recordOf(value: unknown): NodeRecord | undefined {
+    return typeof value === 'object' && value !== null
+      ? (value as Record<symbol, NodeRecord | undefined>)[this.key]
+      : undefined;
   }
 }
 
-/** The options the engine parses with; `bench/floor.mjs` measures the same. */
+function lineAt(record: NodeRecord, node: YamlNode): number {
+  return record.lineCounter.linePos(node.range?.[0] ?? 0).line;
+}
+
+/** Small mappings are scanned; a large one gets an index on its first lookup. */
+const SCAN_LIMIT = 16;
+
+function keyOffset(record: NodeRecord, key: string): number | undefined {
+  const node = record.node;
+  if (!isMap(node)) return undefined;
+
+  if (node.items.length <= SCAN_LIMIT) {
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      if (isScalar(keyNode) && typeof keyNode.value !== 'symbol' && String(keyNode.value) === key) {
+        return keyNode.range?.[0] ?? 0;
+      }
+    }
+    return undefined;
+  }
+
+  record.keyOffsets ??= keyOffsetsOf(node);
+  return record.keyOffsets.get(key);
+}
+
+function keyOffsetsOf(node: YamlNode): Map<string, number> {
+  const offsets = new Map<string, number>();
+  if (!isMap(node)) return offsets;
+
+  for (const pair of node.items) {
+    const key = pair.key as YamlNode | null;
+    if (isScalar(key) && typeof key.value !== 'symbol' && !offsets.has(String(key.value))) {
+      offsets.set(String(key.value), key.range?.[0] ?? 0);
+    }
+  }
+  return offsets;
+}
+
+/**
+ * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
+ * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
+ * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ */
 export function yamlParseOptions(limits: Limits, lineCounter: LineCounter) {
   return {
     merge: true,
-    uniqueKeys: true,
+    uniqueKeys: false,
     maxAliasCount: limits.maxAliases,
     lineCounter,
     prettyErrors: true,
@@ -95,6 +166,11 @@ export function parseYamlFile(
   const walker = new Walker(path, document, lineCounter, limits, positions);
   const root = document.contents ? walker.toValue(document.contents, 0) : null;
   return { path, root, refs: walker.refs };
+}
+
+/** Keys are quoted in messages; a hostile key must not flood them. */
+function clipKey(key: string): string {
+  return JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
 }
 
 function decodeUtf8(path: string, bytes: Uint8Array): string {
@@ -154,11 +230,10 @@ class Walker {
   private mapValue(node: YamlNode, depth: number): YamlObject {
     // A null prototype keeps a `__proto__` key from a document from touching Object.prototype.
     const result = Object.create(null) as YamlObject;
-    const keyLines = new Map<string, number>();
     const mergeSources: unknown[] = [];
     this.converted.set(node, result);
     this.inProgress.add(node);
-    this.recordPosition(node, result, { keyLines });
+    this.positions.record(result, this.recordFor(node));
 
     const items = isMap(node) ? node.items : [];
     for (const pair of items) {
@@ -171,13 +246,15 @@ class Walker {
       }
 
       const key = isScalar(keyNode) ? String(keyNode.value) : JSON.stringify(keyNode);
+      if (Object.hasOwn(result, key)) {
+        this.fail(keyNode ?? node, `the key ${clipKey(key)} appears twice in one mapping`);
+      }
       const value = this.toValue(valueNode, depth + 1);
       result[key] = value;
-      keyLines.set(key, this.lineOf(keyNode ?? node));
       if (key === '$ref' && typeof value === 'string') this.refs.push(value);
     }
 
-    this.applyMerges(result, keyLines, mergeSources, node);
+    if (mergeSources.length > 0) this.applyMerges(result, mergeSources, node);
     this.inProgress.delete(node);
     return result;
   }
@@ -186,12 +263,8 @@ class Walker {
    * YAML 1.1 merge keys: the map's own keys win, then earlier merge sources win over later ones.
    * Merged keys keep the line where the merged mapping wrote them.
    */
-  private applyMerges(
-    result: YamlObject,
-    keyLines: Map<string, number>,
-    mergeSources: unknown[],
-    node: YamlNode,
-  ): void {
+  private applyMerges(result: YamlObject, mergeSources: unknown[], node: YamlNode): void {
+    const mergedKeyLines = new Map<string, number>();
     const sources: unknown[] = mergeSources.flatMap((source): unknown[] =>
       Array.isArray(source) ? (source as unknown[]) : [source],
     );
@@ -201,36 +274,33 @@ class Walker {
         this.fail(node, 'a merge key (<<) must refer to a mapping or a list of mappings');
       }
 
-      const sourceLines = this.positions.of(source)?.keyLines;
       for (const [key, value] of Object.entries(source as YamlObject)) {
         if (Object.hasOwn(result, key)) continue;
         result[key] = value;
-        keyLines.set(key, sourceLines?.get(key) ?? this.lineOf(node));
+        mergedKeyLines.set(key, this.positions.lineOfKey(source, key) ?? this.lineOf(node));
       }
     }
+
+    const record = this.recordFor(node);
+    record.mergedKeyLines = mergedKeyLines;
+    this.positions.record(result, record);
   }
 
   private seqValue(node: YamlNode, depth: number): unknown[] {
     const result: unknown[] = [];
-    const itemLines: number[] = [];
     this.converted.set(node, result);
     this.inProgress.add(node);
-    this.recordPosition(node, result, { itemLines });
+    this.positions.record(result, this.recordFor(node));
 
     const items = isSeq(node) ? (node.items as (YamlNode | null)[]) : [];
-    for (const item of items) {
-      result.push(this.toValue(item, depth + 1));
-      itemLines.push(this.lineOf(item ?? node));
-    }
+    for (const item of items) result.push(this.toValue(item, depth + 1));
 
     this.inProgress.delete(node);
     return result;
   }
 
-  private recordPosition(node: YamlNode, value: object, extra: Partial<NodePosition>): void {
-    const offset = node.range?.[0] ?? 0;
-    const { line, col } = this.lineCounter.linePos(offset);
-    this.positions.record(value, { file: this.path, line, column: col, ...extra });
+  private recordFor(node: YamlNode): NodeRecord {
+    return { file: this.path, node, lineCounter: this.lineCounter };
   }
 
   private lineOf(node: YamlNode): number {

@@ -37,18 +37,21 @@ export class ModelContext {
 
   /** File and line of `container`, or of its `key` when given. */
   locate(container: unknown, key?: string, fallback?: SourceLocation): SourceLocation {
-    const position = this.document.positions.of(container);
-    if (!position) return fallback ?? { file: this.document.path, line: 1 };
-
-    const line = key === undefined ? position.line : (position.keyLines?.get(key) ?? position.line);
-    return { file: position.file, line };
+    const positions = this.document.positions;
+    const file = positions.fileOf(container);
+    const line =
+      key === undefined ? positions.lineOf(container) : positions.lineOfKey(container, key);
+    if (file === undefined || line === undefined) {
+      return fallback ?? { file: this.document.path, line: 1 };
+    }
+    return { file, line };
   }
 
   /** The line of item `index` of a sequence. */
   locateItem(sequence: unknown, index: number, fallback: SourceLocation): SourceLocation {
-    const position = this.document.positions.of(sequence);
-    const line = position?.itemLines?.[index];
-    return position && line !== undefined ? { file: position.file, line } : fallback;
+    const file = this.document.positions.fileOf(sequence);
+    const line = this.document.positions.lineOfItem(sequence, index);
+    return file !== undefined && line !== undefined ? { file, line } : fallback;
   }
 
   /** Follows a reference that must resolve; otherwise the document is invalid. */

@@ -4,6 +4,7 @@
  * and 50 per job, so the worst findings go first and one notice counts the rest.
  */
 import { severityRank, type Finding, type Severity } from '../compare/finding.js';
+import { acceptanceOf } from '../policy/policy.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -43,9 +44,20 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Worst first; then by file and line so the order is the same on every run and runner. */
+/** An accepted finding is annotated as a notice: it stays visible without alarming. */
+export function findingLevel(finding: Finding): AnnotationLevel {
+  return acceptanceOf(finding) === null ? annotationLevel(finding.severity) : 'notice';
+}
+
+/**
+ * Findings not accepted first, worst first; then by file and line so the order is the same on
+ * every run and runner.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
+  const acceptedA = acceptanceOf(a) === null ? 0 : 1;
+  const acceptedB = acceptanceOf(b) === null ? 0 : 1;
   return (
+    acceptedA - acceptedB ||
     severityRank(b.severity) - severityRank(a.severity) ||
     compareText(a.location.file, b.location.file) ||
     a.location.line - b.location.line ||
@@ -63,11 +75,13 @@ export interface AnnotationOptions {
   isHeadFile?: (path: string) => boolean;
 }
 
-function toAnnotation(finding: Finding, isHeadFile: (path: string) => boolean): Annotation {
+export function toAnnotation(finding: Finding, isHeadFile: (path: string) => boolean): Annotation {
+  const acceptance = acceptanceOf(finding);
+  const accepted = acceptance === null ? '' : `Accepted: ${acceptance.reason}. `;
   const annotation: Annotation = {
-    level: annotationLevel(finding.severity),
-    title: `${finding.rule} (${finding.severity})`,
-    message: `${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
+    level: findingLevel(finding),
+    title: `${finding.rule} (${finding.severity}${acceptance === null ? '' : ', accepted'})`,
+    message: `${accepted}${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
   };
   if (isHeadFile(finding.location.file)) {
     annotation.file = finding.location.file;
@@ -87,7 +101,7 @@ function takeWithinLimits(
 
   const taken: Finding[] = [];
   for (const finding of sorted) {
-    const level = annotationLevel(finding.severity);
+    const level = findingLevel(finding);
     if (pinned.length + taken.length >= total || used[level] >= perLevel[level]) continue;
     used[level] += 1;
     taken.push(finding);

@@ -6,6 +6,15 @@
 import { diffArrays } from 'diff';
 import type { DocumentReview, Finding, ReviewResult, Severity } from '../compare/finding.js';
 import { SEVERITIES } from '../compare/finding.js';
+import {
+  acceptanceOf,
+  blockingFindings,
+  describeOrigin,
+  findingFingerprint,
+  type Acceptance,
+  type ConfigOrigin,
+  type PolicyNote,
+} from '../policy/policy.js';
 import { compareFindings } from './annotations.js';
 import { clip, codeBlock, codeSpan, escapeMarkdown } from './escape.js';
 
@@ -35,6 +44,14 @@ export interface MarkdownOptions {
   failOn?: Severity | 'none';
   /** A trusted markdown paragraph added after the summary line, such as the revisions compared. */
   preamble?: string;
+  /** The policy in force: where the configuration came from and what it noted. */
+  policy?: ReportPolicy;
+}
+
+/** What a report says about the policy: the configuration read and its notes. */
+export interface ReportPolicy {
+  origin: ConfigOrigin | null;
+  notes: readonly PolicyNote[];
 }
 
 const DEFAULT_HEADING = 'AsyncAPI Security Review';
@@ -143,7 +160,23 @@ function renderOperationLines(finding: Finding): string[] {
   return [`- **Channel:** ${channel}${action}`, `- **Server:** ${server}`];
 }
 
+/** Who accepted the finding and why; the reason may come from a pull request, so escaped. */
+function renderAcceptance(acceptance: Acceptance): string {
+  const by =
+    acceptance.by === 'label'
+      ? 'by label'
+      : `in the configuration${acceptance.line === null ? '' : ` (line ${acceptance.line})`}`;
+  const until = acceptance.expires === null ? '' : `, until ${acceptance.expires}`;
+  return (
+    `- **Accepted** ${by}${until}: ` +
+    `${escapeMarkdown(clip(acceptance.reason.replace(/\.+$/, ''), MAX_MESSAGE))}. ` +
+    'It does not fail the check.'
+  );
+}
+
 function renderFinding(finding: Finding, links: BlobLinks | null): string {
+  const acceptance = acceptanceOf(finding);
+  const fingerprint = findingFingerprint(finding);
   const subject =
     finding.operation === null
       ? `in ${codeSpan(clip(finding.location.file, MAX_NAME))}`
@@ -152,12 +185,15 @@ function renderFinding(finding: Finding, links: BlobLinks | null): string {
   const after = codeSpan(clip(finding.after, MAX_SECURITY_TEXT));
 
   return [
-    `#### ${SEVERITY_BADGE[finding.severity]}: ${codeSpan(finding.rule)} ${subject}`,
+    `#### ${SEVERITY_BADGE[finding.severity]}: ${codeSpan(finding.rule)} ${subject}` +
+      (acceptance === null ? '' : ' (accepted)'),
     '',
+    ...(acceptance === null ? [] : [renderAcceptance(acceptance)]),
     ...renderOperationLines(finding),
     `- **Before → after:** ${before} → ${after}`,
     `- **Why:** ${escapeMarkdown(clip(finding.message, MAX_MESSAGE))}`,
     `- **Where:** ${renderLocation(finding, links)}`,
+    ...(fingerprint === null ? [] : [`- **Fingerprint:** ${codeSpan(fingerprint)}`]),
     '',
     '<details><summary>Effective security before and after</summary>',
     '',
@@ -195,14 +231,36 @@ function renderDocumentTable(result: ReviewResult): string {
 
 const MAX_NOTES = 20;
 
-/** The engine's notices (what it skipped or assumed), so nothing it did is silent. */
-function renderNotes(result: ReviewResult): string {
-  const notices = result.documents.flatMap((document) => document.notices);
+/**
+ * The policy's notes (expired or unused accept entries, a label) and the engine's notices
+ * (what it skipped or assumed), so nothing either did is silent. Warnings come first.
+ */
+function renderNotes(result: ReviewResult, policy: ReportPolicy | undefined): string {
+  const policyNotes = [...(policy?.notes ?? [])].sort((a, b) =>
+    a.level === b.level ? 0 : a.level === 'warning' ? -1 : 1,
+  );
+  const notices = [
+    ...policyNotes.map((note) => ({
+      file: note.file,
+      line: note.line,
+      message: note.message,
+      warning: note.level === 'warning',
+    })),
+    ...result.documents.flatMap((document) =>
+      document.notices.map((notice) => ({
+        ...notice.location,
+        message: notice.message,
+        warning: false,
+      })),
+    ),
+  ];
   if (notices.length === 0) return '';
 
   const lines = notices.slice(0, MAX_NOTES).map((notice) => {
-    const where = `${codeSpan(clip(notice.location.file, MAX_NAME))} line ${notice.location.line}`;
-    return `- ${where}: ${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
+    const mark = notice.warning ? '⚠️ ' : '';
+    const line = notice.line === null ? '' : ` line ${notice.line}`;
+    const where = notice.file === null ? '' : `${codeSpan(clip(notice.file, MAX_NAME))}${line}: `;
+    return `- ${mark}${where}${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
   });
   if (notices.length > lines.length)
     lines.push(`- … ${plural(notices.length - lines.length, 'more note')}`);
@@ -218,13 +276,29 @@ function renderSummaryLine(result: ReviewResult, findings: Finding[], options: M
         ? ' Findings do not fail the check.'
         : ` The check fails at ${codeSpan(options.failOn)} or worse.`;
 
+  const acceptedCount = findings.length - blockingFindings(findings).length;
+  const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
   const counts =
     findings.length === 0
       ? `No findings in ${plural(documentCount, 'document')}.`
       : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
-        `${countBySeverity(findings)}.`;
+        `${countBySeverity(findings)}.${accepted}`;
   const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
-  return `${counts}${threshold}\n${model}\n`;
+  const configuration =
+    options.policy === undefined ? '' : `\n${renderOrigin(options.policy.origin)}`;
+  return `${counts}${threshold}\n${model}${configuration}\n`;
+}
+
+/** Which configuration is in force, with the file as a code span (it may name any path). */
+function renderOrigin(origin: ConfigOrigin | null): string {
+  if (origin?.file === null || origin?.file === undefined) {
+    return escapeMarkdown(describeOrigin(origin));
+  }
+  const file = codeSpan(clip(origin.file, MAX_NAME));
+  const revision =
+    origin.revision === undefined ? '' : ` (${codeSpan(origin.revision.slice(0, 12))})`;
+  const from = origin.from === 'file' ? '' : ` from the ${origin.from} revision${revision}`;
+  return `Configuration: ${file}${from}.`;
 }
 
 function renderTruncationNotice(hidden: Finding[], hint: string): string {
@@ -251,7 +325,7 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
     renderSummaryLine(result, findings, options),
     ...(options.preamble === undefined ? [] : [options.preamble, '']),
     renderDocumentTable(result),
-    renderNotes(result),
+    renderNotes(result, options.policy),
   ]
     .join('\n')
     // Absent parts leave runs of blank lines; one blank line separates blocks.

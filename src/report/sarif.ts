@@ -17,6 +17,7 @@ import {
 } from '../policy/policy.js';
 import { REPOSITORY_URL } from '../policy/schema.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { escapeJsonForLogs } from './escape.js';
 import { sortedFindings } from './markdown.js';
 
 export const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -98,7 +99,8 @@ export function toSarif(result: ReviewResult, options: SarifOptions = {}): Sarif
 }
 
 export function renderSarif(result: ReviewResult, options: SarifOptions = {}): string {
-  return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
+  // Printed by the CLI, the log may land in a workflow log: same value, no command in it.
+  return `${escapeJsonForLogs(JSON.stringify(toSarif(result, options), null, 2))}\n`;
 }
 
 function toReportingDescriptor(rule: Rule): Sarif.ReportingDescriptor {

@@ -4,7 +4,7 @@
  */
 import type { ReviewResult, Severity } from '../compare/finding.js';
 import { codeSpan } from './escape.js';
-import { renderMarkdown, type BlobLinks } from './markdown.js';
+import { renderMarkdown, type BlobLinks, type ReportPolicy } from './markdown.js';
 
 export const SUMMARY_MAX_BYTES = 1024 * 1024 - 1024;
 
@@ -16,6 +16,8 @@ export interface SummaryOptions {
   /** Files the default selection could not inspect because of their size. */
   oversized: readonly string[];
   maxBytes?: number;
+  /** The configuration in force and the policy's notes. */
+  policy?: ReportPolicy;
 }
 
 /** Renders the job summary: revisions compared, skipped files, then every finding. */
@@ -42,5 +44,6 @@ export function renderJobSummary(result: ReviewResult, options: SummaryOptions):
     preamble: notes.join('\n'),
     maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
     truncationHint: 'The `findings` output of this step holds every finding as JSON.',
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
 }

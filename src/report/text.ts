@@ -1,12 +1,29 @@
 /** The terminal report: worst first, one block per finding, the line to read first. */
-import { severityRank, type Finding, type ReviewResult } from '../compare/finding.js';
+import { SEVERITIES, type Finding, type ReviewResult } from '../compare/finding.js';
+import {
+  acceptanceOf,
+  blockingFindings,
+  describeOrigin,
+  findingFingerprint,
+} from '../policy/policy.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { compareFindings } from './annotations.js';
 import { escapeLogLine } from './escape.js';
+import type { ReportPolicy } from './markdown.js';
 
-export function renderText(result: ReviewResult): string {
+export function renderText(result: ReviewResult, policy?: ReportPolicy): string {
   const lines: string[] = [];
+  // Findings not accepted first, worst first: the order of every report.
   const findings = result.documents.flatMap((document) => document.findings);
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  findings.sort(compareFindings);
+
+  if (policy !== undefined) {
+    lines.push(describeOrigin(policy.origin));
+    for (const note of policy.notes) {
+      const where = note.file === null ? '' : `${note.file}:${note.line ?? 1}: `;
+      lines.push(`  ${note.level} ${where}${oneLine(note.message)}`);
+    }
+  }
 
   for (const document of result.documents) {
     const name = documentName(document.base, document.head);
@@ -33,10 +50,16 @@ export function renderText(result: ReviewResult): string {
 
 function findingBlock(finding: Finding): string[] {
   const where = `${finding.location.file}:${finding.location.line}`;
+  const acceptance = acceptanceOf(finding);
   const block = [
-    `${finding.severity.toUpperCase()} ${finding.rule}  ${where}`,
+    `${finding.severity.toUpperCase()} ${finding.rule}${acceptance ? ' (accepted)' : ''}  ${where}`,
     `  ${oneLine(finding.message)}`,
   ];
+  if (acceptance !== null) {
+    const by = acceptance.by === 'label' ? 'by label' : 'in the configuration';
+    const until = acceptance.expires === null ? '' : ` until ${acceptance.expires}`;
+    block.push(`  accepted ${by}${until}: ${oneLine(acceptance.reason)}`);
+  }
 
   if (finding.operation !== null) {
     const server = finding.server === null ? '' : `, server ${finding.server}`;
@@ -50,18 +73,22 @@ function findingBlock(finding: Finding): string[] {
   if (finding.baseLocation) {
     block.push(`  base:   ${finding.baseLocation.file}:${finding.baseLocation.line}`);
   }
+  const fingerprint = findingFingerprint(finding);
+  if (fingerprint !== null) block.push(`  fingerprint: ${fingerprint}`);
   return block;
 }
 
 function summaryLine(findings: Finding[]): string {
   if (findings.length === 0) return 'No security changes found.';
 
-  const bySeverity = new Map<string, number>();
-  for (const finding of findings) {
-    bySeverity.set(finding.severity, (bySeverity.get(finding.severity) ?? 0) + 1);
-  }
-  const parts = [...bySeverity].map(([severity, count]) => `${count} ${severity}`);
-  return `${plural(findings.length, 'finding')}: ${parts.join(', ')}.`;
+  const parts = SEVERITIES.map((severity) => {
+    return [severity, findings.filter((finding) => finding.severity === severity).length] as const;
+  })
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const acceptedCount = findings.length - blockingFindings(findings).length;
+  const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
+  return `${plural(findings.length, 'finding')}: ${parts.join(', ')}.${accepted}`;
 }
 
 function documentName(base: string | null, head: string | null): string {

@@ -251,11 +251,17 @@ describe('the bundled Action on a pull request', () => {
     expect(run.summary).toContain('## AsyncAPI Security Review');
     expect(run.summary).toContain(`Compared base \`${baseSha.slice(0, 12)}\``);
 
-    // The listing went past the first page of 100 comments.
+    // The listing went past the first page of 100 comments, and was read again after the create
+    // so that a run racing this one would see both comments and keep the oldest.
     const listings = github.requests.filter(
       (request) => request.method === 'GET' && request.path.endsWith('/comments'),
     );
-    expect(listings.map((request) => request.query.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(listings.map((request) => request.query.get('page') ?? '1')).toEqual([
+      '1',
+      '2',
+      '1',
+      '2',
+    ]);
     expectDocumentedRequests(github);
   });
 

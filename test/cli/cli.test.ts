@@ -40,7 +40,10 @@ describe('the command line', () => {
   });
 
   it.each([
-    [['--format', 'yaml', ...weakened], /--format must be one of text, markdown, json; got yaml/],
+    [
+      ['--format', 'yaml', ...weakened],
+      /--format must be one of text, markdown, json, sarif; got yaml/,
+    ],
     [['--fail-on', 'severe', ...weakened], /--fail-on must be one of critical, high/],
     [['--model', 'strict', ...weakened], /--model must be one of override, additive/],
     [['--frobnicate', ...weakened], /Unknown option '--frobnicate'/],
@@ -135,6 +138,109 @@ describe('the command line', () => {
       /The document cannot be read safely: head.yaml line 3, column 1: Flow sequence/,
     );
     expect(`${outcome.stdout}${outcome.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  describe('with --config', () => {
+    const weakenedOperation = 'receiveMeterReading';
+
+    function writeConfig(text: string): string {
+      const path = join(mkdtempSync(join(scratch, 'config-')), 'asyncapi-security-review.yml');
+      writeFileSync(path, text);
+      return path;
+    }
+
+    it('applies an override, an accepted finding and an expired entry', async () => {
+      const config = writeConfig(
+        [
+          'fail-on-severity: medium',
+          'rules:',
+          '  security-removed: high',
+          'accept:',
+          '  - rule: security-weakened',
+          `    operation: ${weakenedOperation}`,
+          '    reason: the meter gateway checks certificates',
+          '    expires: 2999-12-31',
+          '  - rule: security-removed',
+          '    operation: orders/cancelled send',
+          '    reason: was fine last year',
+          '    expires: 2001-01-31',
+          '',
+        ].join('\n'),
+      );
+
+      // The accepted weakening is reported, marked, and does not fail the run.
+      const accepted = await run('--config', config, '--format', 'json', ...weakened);
+      const acceptedReport = JSON.parse(accepted.stdout) as JsonReport;
+      expect(accepted.exitCode).toBe(0);
+      expect(acceptedReport.findings[0]).toMatchObject({
+        rule: 'security-weakened',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) as string,
+        accepted: {
+          by: 'config',
+          reason: 'the meter gateway checks certificates',
+          expires: '2999-12-31',
+          line: 5,
+        },
+      });
+      expect(accepted.stderr).toContain('expired on 2001-01-31');
+
+      // The expired entry no longer applies; the override turns critical into high.
+      const expired = await run('--config', config, ...removed);
+      expect(expired.exitCode).toBe(1);
+      expect(expired.stdout).toContain('HIGH security-removed  head.yaml:6');
+      expect(expired.stdout).toContain(`Configuration: ${config}.`);
+      expect(expired.stdout).toMatch(/warning .*:9: accept entry for security-removed on/);
+      expect(expired.stderr).toMatch(/^warning: .*asyncapi-security-review\.yml:9: accept entry/);
+
+      // The file's fail-on-severity applies unless the command line says otherwise.
+      expect((await run('--config', config, '--fail-on', 'critical', ...removed)).exitCode).toBe(0);
+    });
+
+    it('turns a rule off', async () => {
+      const config = writeConfig('rules:\n  security-weakened: off\n');
+      const outcome = await run('--config', config, '--format', 'json', ...weakened);
+      expect(outcome.exitCode).toBe(0);
+      expect((JSON.parse(outcome.stdout) as JsonReport).findings).toEqual([]);
+    });
+
+    it('refuses an invalid file with exit 2, naming the key, the line and the fix', async () => {
+      const config = writeConfig('rules:\n  security-weakend: off\n');
+      const outcome = await run('--config', config, ...weakened);
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toContain(
+        `${config}:2: rules: unknown key security-weakend; remove it or fix its spelling`,
+      );
+      expect(outcome.stdout).toBe('');
+    });
+
+    it('refuses a missing file with exit 2', async () => {
+      const outcome = await run('--config', join(scratch, 'absent.yml'), ...weakened);
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toMatch(/--config .*absent\.yml cannot be read/);
+    });
+  });
+
+  it('writes SARIF with locations from the working directory', async () => {
+    const outcome = await run('--format', 'sarif', ...removed);
+    const log = JSON.parse(outcome.stdout) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: unknown[] }[] }[];
+    };
+    expect(outcome.exitCode).toBe(1);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results[0]).toMatchObject({
+      ruleId: 'security-removed',
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: 'test/fixtures/cases/security-removed-v2-server-security-deleted/head.yaml',
+            },
+            region: { startLine: 6 },
+          },
+        },
+      ],
+    });
   });
 
   it('compares two commits of a repository in git mode', async () => {
