@@ -210,7 +210,8 @@ function runOnce(args, env) {
         // A crash's stack ends in Node's version; its `…Error: message` line says more.
         const said = lines.filter((line) => line.trim() && !/^(\d+|Command exited .*)$/.test(line));
         const reason = said.find((line) => /^\w*Error\b/.test(line)) ?? said[0] ?? '';
-        resolve({ failure: `exit ${code}: ${reason}`.trim(), exited: true, wallMs, rssMb });
+        const failure = reason === '' ? `exit ${code}` : `exit ${code}: ${reason}`;
+        resolve({ failure, exited: true, wallMs, rssMb });
       } else {
         resolve({ wallMs, rssMb, stdout });
       }
