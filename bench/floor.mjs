@@ -13,7 +13,7 @@ export const YAML_PARSE_OPTIONS = Object.freeze({
   merge: true,
   uniqueKeys: false,
   maxAliasCount: 1000,
-  prettyErrors: true,
+  prettyErrors: false,
 });
 
 /** Parses one file as the engine does and returns how many nodes its tree holds. */

@@ -33245,6 +33245,35 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9859:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ writeReportFile)
+});
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/action/context.ts
+/**
+ * Everything the Action reads from or writes to its runner, as one object passed to `run()`.
+ * runner.ts builds the real one from the environment; tests build fakes.
+ */
+
+
+/** Writes a file, creating its folder: the runner's `writeFile`, and the default without one. */
+async function writeReportFile(path, text) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, text);
+}
+
+
+/***/ }),
+
 /***/ 9120:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38658,7 +38687,8 @@ function describeApiError(error, doing) {
             message = /rate limit/i.test(details)
                 ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
                 : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
-                    `needs (\`pull-requests: write\` for the comment, \`contents: read\` to read files). ` +
+                    `needs (\`pull-requests: write\` for the comment, \`checks: write\` for the check ` +
+                    `run, \`contents: read\` to read files). ` +
                     said;
             break;
         case 404:
@@ -38727,8 +38757,25 @@ function lazyGitHubApi(create) {
             if (api.deleteIssueComment)
                 await api.deleteIssueComment(commentId);
         },
+        createCheckRun: (request) => get().createCheckRun(request),
+        updateCheckRun: (checkRunId, output) => get().updateCheckRun(checkRunId, output),
         getTree: (ref) => get().getTree(ref),
         getFileContent: (path, ref, oid) => get().getFileContent(path, ref, oid),
+    };
+}
+/** The output in the REST API's shape: snake_case, and an annotation spans one line. */
+function toApiOutput(output) {
+    return {
+        title: output.title,
+        summary: output.summary,
+        annotations: output.annotations.map((annotation) => ({
+            path: annotation.path,
+            start_line: annotation.startLine,
+            end_line: annotation.startLine,
+            annotation_level: annotation.level,
+            title: annotation.title,
+            message: annotation.message,
+        })),
     };
 }
 /** Creates the API for one repository; nothing is requested until a method is called. */
@@ -38797,6 +38844,28 @@ function createGitHubApi(token, repository, log) {
                 throw describeApiError(error, `deleting duplicate comment ${commentId}`);
             }
         },
+        async createCheckRun(request) {
+            const response = await calling(`creating check run "${request.name}"`, () => octokit.rest.checks.create({
+                owner,
+                repo,
+                name: request.name,
+                head_sha: request.headSha,
+                status: 'completed',
+                conclusion: request.conclusion,
+                completed_at: new Date().toISOString(),
+                output: toApiOutput(request.output),
+            }));
+            return { id: response.data.id, url: response.data.html_url };
+        },
+        async updateCheckRun(checkRunId, output) {
+            const response = await calling(`adding annotations to check run ${checkRunId}`, () => octokit.rest.checks.update({
+                owner,
+                repo,
+                check_run_id: checkRunId,
+                output: toApiOutput(output),
+            }));
+            return { id: response.data.id, url: response.data.html_url };
+        },
         async getTree(ref) {
             const response = await calling(`listing the files of ${ref}`, () => octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }));
             if (response.data.truncated) {
@@ -38842,7 +38911,7 @@ function createGitHubApi(token, repository, log) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1921);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(378);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6662);
 // The Action's entry point: build the runner context and run. Everything else is in main.ts.
 
@@ -38854,7 +38923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1921:
+/***/ 378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38863,6 +38932,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/compare/finding.ts
 var compare_finding = __nccwpck_require__(5714);
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -39023,6 +39094,11 @@ async function commits_resolveLocalCommit(repoDir, ref) {
     }
 }
 /**
+ * Every fetch takes only the commit asked for: no tags, and no submodule commits, which a pull
+ * request could otherwise choose by changing a submodule's recorded commit.
+ */
+const FETCH_OPTIONS = ['--no-tags', '--no-recurse-submodules', '--quiet'];
+/**
  * Makes `ref` available locally. `actions/checkout` fetches one commit by default, so the
  * base of a pull request (and, for `pull_request`, its head, since the merge commit is what
  * was checked out) is usually missing. A shallow clone fetches just that commit; a full clone
@@ -39034,7 +39110,7 @@ async function ensureLocalCommit(repoDir, ref) {
         return { sha: present, attempts: [`${ref} is in the clone`] };
     const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
     const depth = shallow === 'true' ? ['--depth=1'] : [];
-    const fetchArgs = ['fetch', '--no-tags', '--quiet', ...depth, '--end-of-options', 'origin', ref];
+    const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
     const fetched = await gitSucceeds(repoDir, fetchArgs);
     const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
     if (!fetched)
@@ -39053,8 +39129,7 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     commits_assertSafeRef(defaultBranch, 'the default branch');
     const fetched = await gitSucceeds(repoDir, [
         'fetch',
-        '--no-tags',
-        '--quiet',
+        ...FETCH_OPTIONS,
         '--end-of-options',
         'origin',
         `+refs/heads/${defaultBranch}:refs/remotes/origin/${defaultBranch}`,
@@ -39074,8 +39149,8 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine.ts + 18 modules
-var engine = __nccwpck_require__(943);
+// EXTERNAL MODULE: ./src/engine.ts + 13 modules
+var engine = __nccwpck_require__(3611);
 ;// CONCATENATED MODULE: ./src/git/diff.ts
 /** What git says changed between two revisions, renames included. */
 
@@ -39193,6 +39268,8 @@ function pairStatus(pair, review, changed) {
     return touched ? 'modified' : 'unchanged';
 }
 
+// EXTERNAL MODULE: ./src/load/limits.ts
+var limits = __nccwpck_require__(9010);
 // EXTERNAL MODULE: ./src/load/source.ts
 var source = __nccwpck_require__(7123);
 ;// CONCATENATED MODULE: ./src/git/tree.ts
@@ -39236,31 +39313,78 @@ async function listTree(repoDir, sha) {
 
 
 
-/** Largest file read from a revision, in bytes; the engine bounds documents the same way. */
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Largest file read from a revision, in bytes: the engine's own limit, checked before reading. */
+const MAX_FILE_BYTES = limits/* DEFAULT_LIMITS */.d.maxFileBytes;
 function revisionLabel(side, sha) {
     return `${side} (${/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha})`;
 }
+function indexFiles(entries) {
+    return entries.then((list) => {
+        const links = { isLink: false, children: new Map() };
+        for (const entry of list) {
+            if (entry.mode !== SYMLINK_MODE)
+                continue;
+            let node = links;
+            for (const segment of entry.path.split('/')) {
+                let child = node.children.get(segment);
+                if (child === undefined) {
+                    child = { isLink: false, children: new Map() };
+                    node.children.set(segment, child);
+                }
+                node = child;
+            }
+            node.isLink = true;
+        }
+        return { byPath: new Map(list.map((entry) => [entry.path, entry])), links };
+    });
+}
+/**
+ * The first folder of `path` that the revision lists as a symbolic link, if any. One walk down
+ * the segments: a `$ref` may spell a path of thousands of them.
+ */
+function linkedFolderOf(links, path) {
+    const segments = path.split('/');
+    let node = links;
+    let length = 0;
+    for (const segment of segments.slice(0, -1)) {
+        const child = node.children.get(segment);
+        if (child === undefined)
+            return undefined;
+        length += (length === 0 ? 0 : 1) + segment.length;
+        if (child.isLink)
+            return path.slice(0, length);
+        node = child;
+    }
+    return undefined;
+}
 /**
  * Looks a path up in the revision's file list and refuses what must not be read: a symbolic
- * link (it could point outside the repository or at a file the author may not name), or a
- * file larger than the limit. Resolves to undefined when there is no file at that path.
+ * link (it could point outside the repository or at a file the author may not name), a path
+ * through a folder that is a symbolic link, or a file larger than the limit. Resolves to
+ * undefined when there is no file at that path.
  */
-async function findReadableEntry(revision, entriesByPath, path) {
-    const entry = (await entriesByPath).get(path);
-    if (entry === undefined)
-        return undefined;
+async function findReadableEntry(revision, index, path) {
+    const { byPath, links } = await index;
+    const entry = byPath.get(path);
+    if (entry === undefined) {
+        // Git lists a linked folder as one link, never its files, so nothing under it can be read;
+        // naming the link says why better than "does not exist".
+        const link = linkedFolderOf(links, path);
+        if (link === undefined)
+            return undefined;
+        throw new source/* SourceError */.c(path, `${path} in ${revision.label} is under ${link}, a symbolic link; links are not followed, ` +
+            'because they can point outside the repository. Reference the target file instead.');
+    }
     if (entry.mode === SYMLINK_MODE) {
         throw new source/* SourceError */.c(path, `${path} in ${revision.label} is a symbolic link; links are not followed, because they ` +
             'can point outside the repository. Reference the target file instead.');
     }
     if (entry.size !== null && entry.size > MAX_FILE_BYTES) {
-        throw new source/* SourceError */.c(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit.`);
+        throw new source/* SourceError */.c(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte ` +
+            'limit; split it into files that reference each other.');
     }
     return entry;
-}
-function indexByPath(entries) {
-    return entries.then((list) => new Map(list.map((entry) => [entry.path, entry])));
 }
 /** A commit present in the local clone, read with `git ls-tree` and `git cat-file`. */
 class revision_GitRevision {
@@ -39270,7 +39394,7 @@ class revision_GitRevision {
     label;
     source;
     entries;
-    entriesByPath;
+    index;
     constructor(repoDir, sha, side) {
         this.repoDir = repoDir;
         this.sha = sha;
@@ -39282,8 +39406,8 @@ class revision_GitRevision {
         return this.entries;
     }
     async readFile(path) {
-        this.entriesByPath ??= indexByPath(this.listFiles());
-        const entry = await findReadableEntry(this, this.entriesByPath, path);
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
         if (entry === undefined)
             return undefined;
         const content = await runGit(this.repoDir, ['cat-file', 'blob', entry.oid], {
@@ -39300,7 +39424,7 @@ class RestRevision {
     label;
     source;
     entries;
-    entriesByPath;
+    index;
     constructor(api, sha, side) {
         this.api = api;
         this.sha = sha;
@@ -39314,8 +39438,8 @@ class RestRevision {
     // The tree listing is consulted first: the contents API would follow a symbolic link to its
     // target and return the target's content, which must be refused instead.
     async readFile(path) {
-        this.entriesByPath ??= indexByPath(this.listFiles());
-        const entry = await findReadableEntry(this, this.entriesByPath, path);
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
         if (entry === undefined)
             return undefined;
         return this.api.getFileContent(path, this.sha, entry.oid);
@@ -39323,8 +39447,8 @@ class RestRevision {
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var node_modules_picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_picomatch);
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/git/select.ts
@@ -39521,7 +39645,7 @@ const FINGERPRINT_VERSION = 'asyncapiSecurityReview/v1';
  * reviewed document's path (head, else base): a finding located in a shared file that the
  * document `$ref`s keeps its fingerprint when that file moves.
  */
-function fingerprint_fingerprintOf(finding, document) {
+function fingerprintOf(finding, document) {
     const fields = [
         finding.rule,
         document,
@@ -39529,7 +39653,7 @@ function fingerprint_fingerprintOf(finding, document) {
         finding.server ?? '',
         finding.causes[0] ?? '',
     ];
-    return createHash('sha256').update(fields.join('\u0000')).digest('hex').slice(0, 16);
+    return (0,external_node_crypto_.createHash)('sha256').update(fields.join('\u0000')).digest('hex').slice(0, 16);
 }
 
 ;// CONCATENATED MODULE: ./src/policy/policy.ts
@@ -39560,6 +39684,7 @@ function resolvePolicy(loaded, overrides = {}, origin = null) {
         files: overriddenFiles ?? config.files ?? [],
         engine: {
             severities,
+            disabledRules: off,
             ...(config['strength-classes'] ? { strengthClasses: config['strength-classes'] } : {}),
             ...(config['tls-protocols'] ? { extraTlsProtocols: config['tls-protocols'] } : {}),
         },
@@ -39649,7 +39774,7 @@ function matches(entry, finding, fingerprint, path) {
         return false;
     if (entry.file === undefined)
         return true;
-    const isMatch = picomatch(entry.file, { dot: true });
+    const isMatch = picomatch_default()(entry.file, { dot: true });
     return isMatch(path) || isMatch(finding.location.file);
 }
 function describeEntry(entry) {
@@ -39675,7 +39800,7 @@ function reachesFailOn(findings, failOn) {
     if (failOn === 'none')
         return false;
     return blockingFindings(findings).some((finding) => {
-        return severityRank(finding.severity) >= severityRank(failOn);
+        return (0,compare_finding/* severityRank */.q)(finding.severity) >= (0,compare_finding/* severityRank */.q)(failOn);
     });
 }
 /** Today's date in UTC as YYYY-MM-DD, the form `expires` is written in. */
@@ -40466,35 +40591,8 @@ function renderResolved(options) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-const SUMMARY_MAX_BYTES = 1024 * 1024 - 1024;
-/** Renders the job summary: revisions compared, skipped files, then every finding. */
-function renderJobSummary(result, options) {
-    const unchanged = result.documents.filter((document) => document.status === 'unchanged');
-    const notes = [
-        `Compared base ${codeSpan(options.baseSha.slice(0, 12))} with head ` +
-            `${codeSpan(options.headSha.slice(0, 12))}; ` +
-            `${unchanged.length} of ${result.documents.length} documents are unchanged.`,
-    ];
-    if (options.oversized.length > 0) {
-        const names = options.oversized
-            .slice(0, 20)
-            .map((path) => codeSpan(path))
-            .join(', ');
-        notes.push(`Not inspected, over the size limit: ${names}. Name them in \`files\` to review them.`);
-    }
-    return renderMarkdown(result, {
-        links: options.links,
-        failOn: options.failOn,
-        preamble: notes.join('\n'),
-        maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
-        truncationHint: 'The `findings` output of this step holds every finding as JSON.',
-        ...(options.policy === undefined ? {} : { policy: options.policy }),
-    });
-}
-
+// EXTERNAL MODULE: ./src/compare/rules.ts
+var compare_rules = __nccwpck_require__(8892);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -44268,13 +44366,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -44303,7 +44401,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -44317,14 +44415,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -44370,7 +44468,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -44394,7 +44492,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -44410,14 +44508,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -44437,7 +44535,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -44930,9 +45028,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -48816,16 +48914,16 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_e164(ZodE164, params));
     },
     datetime(params) {
-        return this.check(_isoDateTime(ZodISODateTime, params));
+        return this.check(_isoDateTime(schemas_ZodISODateTime, params));
     },
     date(params) {
         return this.check(_isoDate(ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -48835,7 +48933,7 @@ const ZodStringFormat = /*@__PURE__*/ $constructor("ZodStringFormat", (inst, def
     $ZodStringFormat.init(inst, def);
     _ZodString.init(inst, def);
 });
-const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) => {
+const schemas_ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) => {
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -48843,11 +48941,11 @@ const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -49407,7 +49505,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // looseObject
@@ -49508,14 +49606,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -49523,14 +49621,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -49885,10 +49983,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -50030,6 +50128,486 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return core._isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return _isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/policy/schema.ts
+/**
+ * The configuration file's schema (`.github/asyncapi-security-review.yml`): one zod schema that
+ * validates the file and, through `z.toJSONSchema`, generates the JSON Schema published in
+ * `schema/asyncapi-security-review.schema.json` for editors (scripts/generate-config-schema.mjs).
+ */
+
+
+
+const CONFIG_FAIL_ON_LEVELS = [...compare_finding/* SEVERITIES */.o, 'none'];
+const CONFIG_MODELS = ['override', 'additive'];
+const RULE_SETTINGS = [...compare_finding/* SEVERITIES */.o, 'off'];
+const RULE_IDS = [...compare_rules/* RULES */.y.keys()];
+const REPOSITORY_URL = 'https://github.com/asyncapi-security-review/asyncapi-security-review';
+/** Where editors fetch the published JSON Schema (raw, so it is served as JSON). */
+const CONFIG_SCHEMA_URL = (/* unused pure expression or super */ null && ('https://raw.githubusercontent.com/asyncapi-security-review/asyncapi-security-review/main/' +
+    'schema/asyncapi-security-review.schema.json'));
+/** Identifiers, globs and reasons stay short: a config file is reviewed by people. */
+const MAX_TEXT = 500;
+const ruleSetting = schemas_enum(RULE_SETTINGS)
+    .describe('The severity this rule reports with, or `off` to drop its findings.');
+const rulesSchema = strictObject(Object.fromEntries(RULE_IDS.map((id) => [id, ruleSetting.optional().describe(compare_rules/* RULES */.y.get(id)?.why ?? '')])))
+    .describe('Severity per rule id, over the defaults of the rule catalog, or `off`.');
+const acceptEntrySchema = strictObject({
+    fingerprint: schemas_string()
+        .regex(/^[0-9a-f]{16}$/, 'a fingerprint is 16 lowercase hexadecimal characters')
+        .optional()
+        .describe('The fingerprint of one finding, as the report shows it.'),
+    rule: schemas_enum(RULE_IDS).optional().describe('The rule id of the finding to accept.'),
+    operation: schemas_string()
+        .min(1)
+        .max(MAX_TEXT)
+        .optional()
+        .describe('The operation id, or `<channel> <action>` for an operation without one.'),
+    server: schemas_string()
+        .min(1)
+        .max(MAX_TEXT)
+        .optional()
+        .describe('Only the finding through this server; absent: through any server.'),
+    file: schemas_string()
+        .min(1)
+        .max(MAX_TEXT)
+        .optional()
+        .describe('Only findings in this document (a path or glob from the repository root).'),
+    reason: schemas_string()
+        .trim()
+        .min(1, 'give the reason the change is accepted, for the people who read the report')
+        .max(MAX_TEXT)
+        .describe('Why the change is accepted; shown with the finding in every report.'),
+    expires: iso_date()
+        .optional()
+        .describe('Last day (YYYY-MM-DD, UTC) the entry applies; after it, it warns and stops.'),
+})
+    .superRefine((entry, context) => {
+    if (entry.fingerprint !== undefined)
+        return;
+    for (const key of ['rule', 'operation']) {
+        if (entry[key] === undefined) {
+            context.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `add \`${key}\`, or accept one finding by its \`fingerprint\``,
+            });
+        }
+    }
+})
+    .meta({ anyOf: [{ required: ['fingerprint'] }, { required: ['rule', 'operation'] }] })
+    .describe('A reviewed finding that no longer fails the check; it stays visible, marked.');
+const configSchema = strictObject({
+    $schema: schemas_string().optional().describe('The JSON Schema of this file, for editors.'),
+    'fail-on-severity': schemas_enum(CONFIG_FAIL_ON_LEVELS)
+        .optional()
+        .describe('Fail when a finding not accepted reaches this severity (default high).'),
+    model: schemas_enum(CONFIG_MODELS)
+        .optional()
+        .describe("How operation security combines with server security: override (the operation's " +
+        'own replaces the server’s, the default) or additive (both apply).'),
+    files: array(schemas_string().min(1).max(MAX_TEXT))
+        .optional()
+        .describe('Globs of the documents to review (`!` excludes); the Action input overrides.'),
+    rules: rulesSchema.optional(),
+    'strength-classes': record(schemas_string().min(1).max(100), schemas_int().min(1).max(3))
+        .optional()
+        .describe('Strength class per scheme type (`http:<scheme>` for http): 1 a secret sent as is, ' +
+        '2 a challenge or token, 3 a delegated or cryptographic identity.'),
+    'tls-protocols': array(schemas_string().regex(/^[a-z][a-z0-9+.-]*$/, 'a protocol name is lowercase, like mqtts'))
+        .optional()
+        .describe('Protocol names that carry TLS, added to mqtts, wss, https, amqps, ...'),
+    accept: array(acceptEntrySchema).optional(),
+})
+    .describe('Configuration of AsyncAPI Security Review.');
+/** The JSON Schema published for editors; the committed file must equal this. */
+function configJsonSchema() {
+    return {
+        ...z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' }),
+        $id: CONFIG_SCHEMA_URL,
+        title: 'AsyncAPI Security Review configuration',
+    };
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** The version in package.json, shown by `--version` and in every report's footer. */
+const VERSION = package_namespaceObject.rE;
+const TOOL_NAME = 'AsyncAPI Security Review';
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+
+
+
+
+
+const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The documentation page of a rule, which SARIF viewers link from every result. */
+function ruleDocumentationUrl(ruleId) {
+    return `${REPOSITORY_URL}/blob/main/docs/rules/${ruleId}.md`;
+}
+const LEVEL = {
+    critical: 'error',
+    high: 'error',
+    medium: 'warning',
+    low: 'note',
+    info: 'note',
+};
+/**
+ * GitHub code scanning reads `security-severity` (0.0 to 10.0) to rank alerts: over 9.0 is
+ * critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low. `info` findings are not
+ * security problems (strengthening), so they carry none and show as plain notes.
+ */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: null,
+};
+/** Renders the review as a SARIF log with one run. */
+function toSarif(result, options = {}) {
+    const toUri = options.artifactUri ?? pathToUri;
+    const rules = [...compare_rules/* RULES */.y.values()];
+    const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+    const documentOf = new Map();
+    for (const document of result.documents) {
+        for (const finding of document.findings) {
+            documentOf.set(finding, document.head ?? document.base ?? '');
+        }
+    }
+    const results = sortedFindings(result).map((finding) => toResult(finding, {
+        ruleIndex: ruleIndex.get(finding.rule) ?? -1,
+        document: documentOf.get(finding) ?? '',
+        toUri,
+    }));
+    return {
+        $schema: SARIF_SCHEMA_URL,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        semanticVersion: VERSION,
+                        version: VERSION,
+                        informationUri: REPOSITORY_URL,
+                        rules: rules.map(toReportingDescriptor),
+                    },
+                },
+                invocations: [toInvocation(result, options, toUri)],
+                results,
+                properties: { model: result.model, configuration: describeOrigin(options.origin ?? null) },
+            },
+        ],
+    };
+}
+function renderSarif(result, options = {}) {
+    // Printed by the CLI, the log may land in a workflow log: same value, no command in it.
+    return `${escapeJsonForLogs(JSON.stringify(toSarif(result, options), null, 2))}\n`;
+}
+function toReportingDescriptor(rule) {
+    const url = ruleDocumentationUrl(rule.id);
+    const securitySeverity = SECURITY_SEVERITY[rule.severity];
+    return {
+        id: rule.id,
+        name: rule.id.replace(/(^|-)([a-z])/g, (_match, _dash, letter) => letter.toUpperCase()),
+        shortDescription: { text: rule.title },
+        fullDescription: { text: rule.why },
+        help: {
+            text: `${rule.why} Default severity: ${rule.severity}. ` +
+                `What it detects, how to fix it and how to accept it: ${url}`,
+            markdown: `${rule.why}\n\nDefault severity: **${rule.severity}**.\n\n` +
+                `[What it detects, how to fix it and how to accept it](${url})`,
+        },
+        helpUri: url,
+        defaultConfiguration: { level: LEVEL[rule.severity] },
+        properties: {
+            tags: ['security', 'asyncapi'],
+            precision: 'high',
+            ...(securitySeverity === null ? {} : { 'security-severity': securitySeverity }),
+        },
+    };
+}
+function toResult(finding, context) {
+    const fingerprint = findingFingerprint(finding) ?? fingerprintOf(finding, context.document);
+    const acceptance = acceptanceOf(finding);
+    const securitySeverity = SECURITY_SEVERITY[finding.severity];
+    const { file, line, column } = finding.location;
+    const result = {
+        ruleId: finding.rule,
+        ruleIndex: context.ruleIndex,
+        level: LEVEL[finding.severity],
+        message: { text: `${finding.message} Before: ${finding.before}. After: ${finding.after}.` },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: context.toUri(file) },
+                    region: { startLine: line, ...(column === undefined ? {} : { startColumn: column }) },
+                },
+                ...(finding.operation === null
+                    ? {}
+                    : { logicalLocations: [{ name: finding.operation, kind: 'function' }] }),
+            },
+        ],
+        partialFingerprints: { [FINGERPRINT_VERSION]: fingerprint },
+        properties: {
+            severity: finding.severity,
+            ...(securitySeverity === null ? {} : { 'security-severity': securitySeverity }),
+            fingerprint,
+            operation: finding.operation,
+            channel: finding.channel,
+            action: finding.action,
+            server: finding.server,
+            causes: finding.causes,
+            before: finding.before,
+            after: finding.after,
+        },
+        // An empty list says the finding is known not to be suppressed.
+        suppressions: [],
+    };
+    if (finding.baseLocation !== null) {
+        result.relatedLocations = [
+            {
+                id: 1,
+                message: { text: 'in the base revision' },
+                physicalLocation: {
+                    artifactLocation: { uri: context.toUri(finding.baseLocation.file) },
+                    region: { startLine: finding.baseLocation.line },
+                },
+            },
+        ];
+    }
+    if (acceptance !== null) {
+        result.suppressions = [
+            {
+                kind: 'external',
+                status: 'accepted',
+                justification: acceptance.reason,
+                properties: {
+                    acceptedBy: acceptance.by === 'label' ? 'pull request label' : 'configuration file',
+                    ...(acceptance.expires === null ? {} : { expires: acceptance.expires }),
+                },
+            },
+        ];
+    }
+    return result;
+}
+/** Policy notes (expired or unused accept entries) and engine notices, so none is silent. */
+function toInvocation(result, options, toUri) {
+    const configuration = (options.notes ?? []).map((note) => ({
+        level: note.level === 'warning' ? 'warning' : 'note',
+        message: { text: note.message },
+        ...(note.file === null
+            ? {}
+            : {
+                locations: [
+                    {
+                        physicalLocation: {
+                            artifactLocation: { uri: toUri(note.file) },
+                            ...(note.line === null ? {} : { region: { startLine: note.line } }),
+                        },
+                    },
+                ],
+            }),
+    }));
+    const execution = result.documents.flatMap((document) => document.notices.map((notice) => ({
+        level: 'note',
+        message: { text: notice.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: toUri(notice.location.file) },
+                    region: { startLine: notice.location.line },
+                },
+            },
+        ],
+    })));
+    return {
+        executionSuccessful: true,
+        ...(configuration.length === 0 ? {} : { toolConfigurationNotifications: configuration }),
+        ...(execution.length === 0 ? {} : { toolExecutionNotifications: execution }),
+    };
+}
+/**
+ * A relative POSIX path as a SARIF URI reference: each segment percent-encoded, so spaces,
+ * `#` and `?` in a file name cannot change what the URI points at.
+ */
+function pathToUri(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+const SUMMARY_MAX_BYTES = 1024 * 1024 - 1024;
+/** Renders the job summary: revisions compared, skipped files, then every finding. */
+function renderJobSummary(result, options) {
+    const unchanged = result.documents.filter((document) => document.status === 'unchanged');
+    const notes = [
+        `Compared base ${codeSpan(options.baseSha.slice(0, 12))} with head ` +
+            `${codeSpan(options.headSha.slice(0, 12))}; ` +
+            `${unchanged.length} of ${result.documents.length} documents are unchanged.`,
+    ];
+    if (options.oversized.length > 0) {
+        const names = options.oversized
+            .slice(0, 20)
+            .map((path) => codeSpan(path))
+            .join(', ');
+        notes.push(`Not inspected, over the size limit: ${names}. Name them in \`files\` to review them.`);
+    }
+    return renderMarkdown(result, {
+        links: options.links,
+        failOn: options.failOn,
+        preamble: notes.join('\n'),
+        maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
+        truncationHint: 'The `findings` output of this step holds every finding as JSON.',
+        ...(options.policy === undefined ? {} : { policy: options.policy }),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/policy/config.ts
+/**
+ * Reads the configuration file: YAML parsed with positions, validated with the zod schema, and
+ * every problem reported with the key, the line and the fix. The file may come from a pull
+ * request (`config-from: head`), so its size and YAML aliases are bounded like documents.
+ */
+
+
+const DEFAULT_CONFIG_PATH = '.github/asyncapi-security-review.yml';
+const MAX_CONFIG_BYTES = 256 * 1024;
+/** A configuration file that cannot be used; the message lists every problem with its fix. */
+class ConfigError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(`Invalid configuration file ${file}:\n` +
+            problems.map((p) => `  ${file}:${p.line}: ${p.key}: ${p.message}`).join('\n'));
+        this.file = file;
+        this.problems = problems;
+        this.name = 'ConfigError';
+    }
+}
+/** Parses and validates the text of a configuration file; throws a ConfigError. */
+function parseConfig(text, file) {
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+        throw new ConfigError(file, [
+            {
+                key: '(file)',
+                line: 1,
+                message: `the file is over ${MAX_CONFIG_BYTES / 1024} KiB; keep it to settings.`,
+            },
+        ]);
+    }
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+    const lineOf = (offset) => lineCounter.linePos(offset ?? 0).line;
+    if (document.errors.length > 0) {
+        throw new ConfigError(file, document.errors.map((error) => ({
+            key: '(yaml)',
+            line: lineOf(error.pos[0]),
+            message: `${firstLine(error.message)}; fix the YAML syntax.`,
+        })));
+    }
+    // A configuration has no use for YAML aliases; refusing them bounds the expansion.
+    let data;
+    try {
+        data = document.toJS({ maxAliasCount: 0 }) ?? {};
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(file, [
+            { key: '(yaml)', line: 1, message: `${reason}; write the values out instead of aliases.` },
+        ]);
+    }
+    const parsed = configSchema.safeParse(data);
+    if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => {
+            const node = nearestNode(document.contents, issue.path);
+            return {
+                key: issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.'),
+                line: lineOf(node?.range?.[0]),
+                message: describeIssue(issue),
+            };
+        });
+        throw new ConfigError(file, problems);
+    }
+    const acceptNode = (0,dist/* isMap */.jh)(document.contents) ? document.contents.get('accept', true) : undefined;
+    const acceptLines = (0,dist/* isSeq */.oP)(acceptNode)
+        ? acceptNode.items.map((item) => lineOf(item?.range?.[0]))
+        : [];
+    return { file, config: parsed.data, acceptLines };
+}
+/** The deepest node of the path that exists; an unknown key points at its own key. */
+function nearestNode(root, path) {
+    let node = root;
+    for (const segment of path) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => item.key.value === segment);
+            if (pair === undefined)
+                return node;
+            node = pair.value ?? pair.key;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+            const item = node.items[segment];
+            if (item === undefined)
+                return node;
+            node = item;
+        }
+        else {
+            return node;
+        }
+    }
+    return node;
+}
+/** What is wrong and how to fix it, in one sentence. */
+function describeIssue(issue) {
+    switch (issue.code) {
+        case 'unrecognized_keys':
+            return (`unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; ` +
+                'remove it or fix its spelling (the JSON Schema in schema/ lists every key).');
+        case 'invalid_value':
+            return `expected one of ${issue.values.map(String).join(', ')}.`;
+        case 'invalid_type':
+            return `expected ${issue.expected}; ${issue.message.replace(/^Invalid input: /, '')}.`;
+        case 'invalid_format':
+            return issue.format === 'date'
+                ? 'expected a date written YYYY-MM-DD, such as 2027-06-30.'
+                : `${issue.message}.`;
+        case 'too_small':
+        case 'too_big':
+            return `${issue.message}.`;
+        default:
+            return issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
+    }
+}
+function firstLine(text) {
+    return text.split('\n')[0] ?? text;
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * The Action's inputs: one table of names, defaults and descriptions, and one zod schema that
@@ -50038,9 +50616,11 @@ function preprocess(fn, schema) {
  */
 
 
+
 const FAIL_ON_LEVELS = [...compare_finding/* SEVERITIES */.o, 'none'];
 const MODELS = ['override', 'additive'];
 const COMMENT_MODES = ['always', 'on-failure', 'never'];
+const CONFIG_SOURCES = ['base', 'head'];
 /** Every input of action.yml, in the order action.yml lists them. */
 const ACTION_INPUTS = {
     'github-token': {
@@ -50049,7 +50629,8 @@ const ACTION_INPUTS = {
     },
     files: {
         description: 'Globs of the documents to review, newline or comma separated (`!` excludes). ' +
-            'Empty: every tracked *.yaml, *.yml and *.json whose top level has `asyncapi`.',
+            'Empty: the `files` of the configuration file, else every tracked *.yaml, *.yml and ' +
+            '*.json whose top level has `asyncapi`.',
         default: '',
     },
     'base-ref': {
@@ -50060,9 +50641,23 @@ const ACTION_INPUTS = {
         description: 'Revision to compare to. Empty: taken from the event.',
         default: '',
     },
+    'config-file': {
+        description: 'The configuration file, a path from the repository root. Empty: ' +
+            `${DEFAULT_CONFIG_PATH}, and the defaults apply when it does not exist; a path given ` +
+            'here must exist.',
+        default: '',
+    },
+    'config-from': {
+        description: 'The revision the configuration file is read from: ' +
+            CONFIG_SOURCES.join('|') +
+            '. The default, base, keeps a pull request from relaxing the policy that reviews it.',
+        default: 'base',
+    },
     'fail-on-severity': {
-        description: 'Fail the step when a finding reaches this severity: ' + FAIL_ON_LEVELS.join('|'),
-        default: 'high',
+        description: 'Fail the step when a finding not accepted reaches this severity: ' +
+            FAIL_ON_LEVELS.join('|') +
+            ". Empty: the configuration file's, else high.",
+        default: '',
     },
     'warn-only': {
         description: 'Report findings but never fail the step because of them.',
@@ -50070,8 +50665,14 @@ const ACTION_INPUTS = {
     },
     model: {
         description: 'How operation security combines with server security: override (the operation ' +
-            'replaces the server) or additive (both apply).',
-        default: 'override',
+            "replaces the server) or additive (both apply). Empty: the configuration file's, else " +
+            'override.',
+        default: '',
+    },
+    'accept-label': {
+        description: 'A pull request label that accepts every finding: reported as accepted, none fails the ' +
+            'step. Add labeled and unlabeled to the pull_request types. Empty: no label accepts.',
+        default: '',
     },
     'comment-summary-in-pr': {
         description: 'When to write the pull request comment: ' + COMMENT_MODES.join('|'),
@@ -50085,20 +50686,38 @@ const ACTION_INPUTS = {
         description: 'Write the whole report to the job summary.',
         default: 'true',
     },
+    'check-run': {
+        description: 'Create a check run with the report and an annotation for every finding (a step shows ' +
+            '10 per level). Needs `checks: write`.',
+        default: 'false',
+    },
+    'sarif-file': {
+        description: 'Write the findings as SARIF 2.1.0 to this path, for github/codeql-action/upload-sarif. ' +
+            'Empty: no SARIF file.',
+        default: '',
+    },
 };
 /** Every output of action.yml with its description. */
 const ACTION_OUTPUTS = {
-    findings: 'The findings as a JSON array.',
-    'finding-count': 'How many findings there are.',
+    findings: 'The findings as a JSON array, each with its fingerprint and accepted (null or why).',
+    'finding-count': 'How many findings there are, accepted ones included.',
     'highest-severity': 'The severity of the worst finding, or `none`.',
-    failed: '`true` when a finding reached fail-on-severity (even with warn-only).',
+    failed: '`true` when a finding not accepted reached fail-on-severity (even with warn-only).',
     'comment-url': 'The URL of the pull request comment, when one was written.',
+    configuration: 'The configuration in force as JSON: file (null when none), from (base or head), ' +
+        'revision, and a sentence.',
 };
 // Booleans are read as YAML 1.2 core booleans, as the runner documents them.
 const booleanInput = schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']).transform((v) => {
     return v.toLowerCase() === 'true';
 });
-const optionalRef = schemas_string().transform((value) => (value.trim() === '' ? null : value.trim()));
+/** Empty means "not given": the value then comes from the configuration file or its default. */
+const emptyAsNull = (value) => (value.trim() === '' ? null : value.trim());
+const optionalRef = schemas_string().transform(emptyAsNull);
+/** An enum input whose empty value leaves the choice to the configuration file. */
+function optionalEnum(values) {
+    return preprocess((value) => (value === '' ? null : value), schemas_enum(values).nullable());
+}
 const globList = schemas_string().transform((value) => {
     return value
         .split(/[\n,]/)
@@ -50110,12 +50729,17 @@ const settingsSchema = object({
     files: globList,
     'base-ref': optionalRef,
     'head-ref': optionalRef,
-    'fail-on-severity': schemas_enum(FAIL_ON_LEVELS),
+    'config-file': optionalRef,
+    'config-from': schemas_enum(CONFIG_SOURCES),
+    'fail-on-severity': optionalEnum(FAIL_ON_LEVELS),
     'warn-only': booleanInput,
-    model: schemas_enum(MODELS),
+    model: optionalEnum(MODELS),
+    'accept-label': optionalRef,
     'comment-summary-in-pr': schemas_enum(COMMENT_MODES),
     annotations: booleanInput,
     'job-summary': booleanInput,
+    'check-run': booleanInput,
+    'sarif-file': optionalRef,
 });
 /** An input the runner passed that the schema refuses; the message names the input and the fix. */
 class SettingsError extends Error {
@@ -50127,6 +50751,9 @@ class SettingsError extends Error {
 /**
  * Validates raw inputs (as `core.getInput` returns them: '' when unset). An empty input takes
  * the default of ACTION_INPUTS, so a caller that passes nothing gets the documented behaviour.
+ * Inputs whose default is empty (`fail-on-severity`, `model`, `files`, `config-file`) read as
+ * "not given", which is how a value passed by the workflow is told from the default: the
+ * workflow's value wins over the configuration file, and the file over the built-in default.
  */
 function parseSettings(readInput) {
     const raw = {};
@@ -50139,7 +50766,7 @@ function parseSettings(readInput) {
     if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => {
             const input = String(issue.path[0] ?? '?');
-            return `input \`${input}\` is ${JSON.stringify(raw[input] ?? '')}: ${describeIssue(issue)}`;
+            return `input \`${input}\` is ${JSON.stringify(raw[input] ?? '')}: ${settings_describeIssue(issue)}`;
         });
         throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
     }
@@ -50149,19 +50776,110 @@ function parseSettings(readInput) {
         files: inputs.files,
         baseRef: inputs['base-ref'],
         headRef: inputs['head-ref'],
+        configFile: inputs['config-file'],
+        configFrom: inputs['config-from'],
         failOnSeverity: inputs['fail-on-severity'],
         warnOnly: inputs['warn-only'],
         model: inputs.model,
+        acceptLabel: inputs['accept-label'],
         commentSummaryInPr: inputs['comment-summary-in-pr'],
         annotations: inputs.annotations,
         jobSummary: inputs['job-summary'],
+        checkRun: inputs['check-run'],
+        sarifFile: inputs['sarif-file'],
     };
 }
-function describeIssue(issue) {
+function settings_describeIssue(issue) {
     if (issue.code === 'invalid_value') {
         return `expected one of ${issue.values.map((v) => String(v)).join(', ')}`;
     }
     return issue.message;
+}
+
+;// CONCATENATED MODULE: ./src/action/check-run.ts
+
+
+
+
+/** The check run's name, as the pull request's checks list shows it. */
+const CHECK_RUN_NAME = 'AsyncAPI Security Review';
+/** GitHub accepts at most 50 annotations per create or update request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+// GitHub refuses an annotation title over 255 characters and a message over 64 KB; findings
+// are far shorter, but their text comes from documents, so it is bounded here.
+const MAX_TITLE = 255;
+const check_run_MAX_MESSAGE = 4_000;
+/**
+ * failure when a finding not accepted reaches fail-on-severity; with warn-only, neutral, so the
+ * check shows that something needs a look without blocking; success otherwise.
+ */
+function checkConclusion(failed, warnOnly) {
+    if (!failed)
+        return 'success';
+    return warnOnly ? 'neutral' : 'failure';
+}
+/** `3 findings: 1 critical, 2 high; 1 accepted`, or `No findings`. */
+function checkTitle(findings) {
+    if (findings.length === 0)
+        return 'No findings';
+    const accepted = findings.length - blockingFindings(findings).length;
+    const noun = findings.length === 1 ? 'finding' : 'findings';
+    const counts = `${findings.length} ${noun}: ${countBySeverity(findings)}`;
+    return accepted === 0 ? counts : `${counts}; ${accepted} accepted`;
+}
+/**
+ * One annotation per finding, in report order, at the level a step would use (an accepted
+ * finding is a notice). Every finding has a file and line of the head revision, which is what
+ * a check run annotation needs.
+ */
+function checkAnnotations(findings) {
+    return [...findings].sort(compareFindings).map((finding) => {
+        const annotation = toAnnotation(finding, () => true);
+        return {
+            path: finding.location.file,
+            startLine: Math.max(1, finding.location.line),
+            level: annotation.level === 'error' ? 'failure' : annotation.level,
+            title: clip(annotation.title, MAX_TITLE),
+            message: clip(annotation.message, check_run_MAX_MESSAGE),
+        };
+    });
+}
+/** Splits a list into requests of at most `size`; always at least one, possibly empty. */
+function inBatches(items, size = ANNOTATIONS_PER_REQUEST) {
+    const batches = [];
+    for (let start = 0; start < items.length; start += size) {
+        batches.push(items.slice(start, start + size));
+    }
+    return batches.length === 0 ? [[]] : batches;
+}
+/**
+ * Creates the check run, already completed, with its conclusion and the first batch: if a later
+ * batch fails, the check still says the right thing, and only annotations are missing. A
+ * failing create throws for the caller to report.
+ */
+async function writeCheckRun(request) {
+    const { api, title, summary } = request;
+    const [first = [], ...rest] = inBatches(request.annotations);
+    const checkRun = await api.createCheckRun({
+        name: CHECK_RUN_NAME,
+        headSha: request.headSha,
+        conclusion: request.conclusion,
+        output: { title, summary, annotations: first },
+    });
+    let sent = first.length;
+    let requests = 1;
+    for (const batch of rest) {
+        try {
+            requests += 1;
+            await api.updateCheckRun(checkRun.id, { title, summary, annotations: batch });
+            sent += batch.length;
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            return { checkRun, requests, sent, problem: reason };
+        }
+    }
+    return { checkRun, requests, sent, problem: null };
 }
 
 // EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
@@ -50355,6 +51073,147 @@ function shortenReport(body, maxBytes) {
     return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${marker}`;
 }
 
+;// CONCATENATED MODULE: ./src/action/configuration.ts
+/**
+ * The configuration file as the Action reads it: at the revision `config-from` names (base by
+ * default), through the same revision objects the documents are read from, never from the
+ * working tree, which holds whatever the checkout and earlier steps put there. Also the
+ * pull request label that accepts findings (`accept-label`), read from the event payload.
+ */
+
+
+
+/** A configuration file that cannot be found or read; the message says what to change. */
+class ConfigFileError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigFileError';
+    }
+}
+function configuration_short(sha) {
+    return sha.slice(0, 12);
+}
+/**
+ * The path as git stores it: relative to the repository root, `./` and `a/../` folded. A path
+ * that leaves the repository or is absolute is refused: revisions hold no such file.
+ */
+function normaliseConfigPath(path) {
+    const normal = external_node_path_.posix.normalize(path.trim()).replace(/^(\.\/)+/, '');
+    if (external_node_path_.posix.isAbsolute(normal) || normal === '.' || normal === '..' || normal.startsWith('../')) {
+        throw new ConfigFileError(`config-file ${JSON.stringify(path)} is not a path inside the repository: give it from ` +
+            `the repository root, such as ${DEFAULT_CONFIG_PATH}.`);
+    }
+    return normal;
+}
+async function readAt(revision, path) {
+    try {
+        return await revision.source.readFile(path);
+    }
+    catch (error) {
+        if (error instanceof source/* SourceError */.c) {
+            throw new ConfigFileError(`Cannot read the configuration file: ${error.message}`);
+        }
+        throw error;
+    }
+}
+function configuration_decode(bytes, file) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw new ConfigError(file, [
+            { key: '(file)', line: 1, message: 'the file is not UTF-8 text; save it as UTF-8.' },
+        ]);
+    }
+}
+function sameBytes(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    return Buffer.from(a).equals(Buffer.from(b));
+}
+/**
+ * Reads and validates the configuration file at the chosen revision. No file at the default
+ * path means the defaults, said in the report; no file at a path given to the step is an
+ * error, because a typo there would silently drop the policy. An invalid file is an error
+ * naming each key, line and fix, and the revision it was read at.
+ */
+async function readConfiguration(revisions, configFile, from) {
+    const revision = revisions[from];
+    const path = configFile === null ? DEFAULT_CONFIG_PATH : normaliseConfigPath(configFile);
+    const bytes = await readAt(revision, path);
+    const notes = [];
+    // With config-from: base, a pull request that edits the file is reviewed with the old one;
+    // saying so keeps its author from wondering why the edit has no effect.
+    if (from === 'base') {
+        const headBytes = await readAt(revisions.head, path).catch(() => undefined);
+        if (!sameBytes(bytes, headBytes)) {
+            const change = bytes === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
+            notes.push({
+                level: 'notice',
+                message: `the head revision ${change} ${path}, but this review reads the configuration from ` +
+                    'the base revision (config-from: base), so the change applies once it is merged.',
+                file: path,
+                line: null,
+            });
+        }
+    }
+    if (bytes === undefined) {
+        if (configFile !== null) {
+            const where = from === 'base'
+                ? ' It is read from the base revision so that a pull request cannot change the ' +
+                    'policy that reviews it: add the file on the base branch first.'
+                : '';
+            throw new ConfigFileError(`config-file ${path} is not in the ${from} revision (${configuration_short(revision.sha)}). Fix the ` +
+                `path, or leave config-file empty to use ${DEFAULT_CONFIG_PATH} when it exists.${where}`);
+        }
+        return {
+            loaded: null,
+            origin: {
+                file: null,
+                from,
+                revision: revision.sha,
+                absentReason: `${path} is not in the ${from} revision (${configuration_short(revision.sha)}); ` +
+                    'the defaults apply',
+            },
+            notes,
+        };
+    }
+    try {
+        const loaded = parseConfig(configuration_decode(bytes, path), path);
+        return { loaded, origin: { file: path, from, revision: revision.sha }, notes };
+    }
+    catch (error) {
+        if (!(error instanceof ConfigError))
+            throw error;
+        const fix = from === 'base'
+            ? 'fix it on the base branch: a pull request that fixes it is still reviewed with ' +
+                'this version.'
+            : 'fix it in the pull request.';
+        throw new ConfigFileError(`${error.message}\nThe file was read at the ${from} revision (${configuration_short(revision.sha)}, ` +
+            `config-from: ${from}); ${fix}`);
+    }
+}
+/** The names of the labels of a pull_request or pull_request_target payload. */
+function pullRequestLabels(payload) {
+    const pullRequest = payload?.pull_request;
+    const labels = pullRequest?.labels;
+    if (!Array.isArray(labels))
+        return [];
+    return labels
+        .map((label) => label?.name)
+        .filter((name) => typeof name === 'string');
+}
+/**
+ * The accept label as the pull request carries it, or null. GitHub treats label names without
+ * regard to case (a repository cannot have both `Reviewed` and `reviewed`), and so does this.
+ */
+function findAcceptLabel(payload, acceptLabel) {
+    const wanted = acceptLabel.toLowerCase();
+    return pullRequestLabels(payload).find((name) => name.toLowerCase() === wanted) ?? null;
+}
+
+// EXTERNAL MODULE: ./src/action/context.ts + 1 modules
+var action_context = __nccwpck_require__(9859);
 ;// CONCATENATED MODULE: ./src/action/revisions.ts
 /**
  * Which two revisions a run compares, from the event that triggered it. Pure: the payload and
@@ -50453,9 +51312,16 @@ function chooseRevisions(event, explicit) {
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
 /**
- * The Action, phase by phase: settings, revisions, documents, review, report. All runner and
- * GitHub I/O goes through the context passed to `run()`.
+ * The Action, phase by phase: settings, revisions, configuration, documents, review, report.
+ * All runner and GitHub I/O goes through the context passed to `run()`.
  */
+
+
+
+
+
+
+
 
 
 
@@ -50474,6 +51340,17 @@ const COMMENT_PERMISSION_HELP = 'Grant `permissions: pull-requests: write` to th
     'read-only token: run the workflow on `pull_request_target` instead (the Action reads the ' +
     'documents with git and never runs pull request code). Annotations, the job summary and the ' +
     'check result are unaffected.';
+const CHECK_RUN_PERMISSION_HELP = 'Grant `permissions: checks: write` to the job, or set `check-run: false`. Pull requests ' +
+    'from forks get a read-only token on `pull_request`. The comment, annotations, the job ' +
+    'summary and the result of this step are unaffected.';
+/**
+ * Writes a line to the log. `core.info` prints its text as it is, and the runner reads a line
+ * that starts with `::` as a workflow command, so every info line, which may name files,
+ * servers and operations from a pull request, goes through escapeLogLine first.
+ */
+function info(context, text) {
+    context.log.info(escapeLogLine(text));
+}
 /** Runs the Action; any error becomes a failed step with its message, never a stack trace. */
 async function run(context) {
     try {
@@ -50491,55 +51368,138 @@ async function runReview(context) {
     const settings = await log.group('Settings', () => Promise.resolve(readSettings(context)));
     // Revisions: from the event, unless base-ref / head-ref say otherwise.
     const choice = chooseRevisions(environment, settings);
-    log.info(`Revisions: ${choice.reason}.`);
+    info(context, `Revisions: ${choice.reason}.`);
     const api = (0,github_api/* lazyGitHubApi */.Wk)(() => context.createGitHubApi(settings.githubToken));
     const revisions = await log.group('Reading revisions', () => openRevisions(context, api, choice));
     if (revisions === null) {
-        setOutputs(context, [], false, null);
+        setOutputs(context, { findings: [], failed: false, commentUrl: null, origin: null });
         return;
     }
+    // Configuration: the file at the revision config-from names; inputs given to the step win.
+    const { policy, notes: configNotes } = await log.group('Configuration', () => resolveActionPolicy(context, settings, choice, revisions));
     // Documents: selected on both sides and paired across renames.
     const plan = await log.group('Selecting documents', async () => {
-        const planned = await planReview(revisions.base, revisions.head, settings.files);
+        const planned = await planReview(revisions.base, revisions.head, policy.files);
         logPlan(context, planned);
         return planned;
     });
-    // Review: the engine runs on every pair.
-    const result = await log.group('Reviewing documents', async () => {
-        const reviewed = await reviewPlan(plan, settings.model, context.review);
-        for (const document of reviewed.documents) {
+    // Review: the engine runs on every pair, then the policy turns rules off, fingerprints every
+    // finding and marks the accepted ones.
+    const { result, reportPolicy } = await log.group('Reviewing documents', async () => {
+        const review = (base, head, options) => context.review(base, head, { ...options, ...policy.engine });
+        const reviewed = await reviewPlan(plan, policy.model, review);
+        const applied = applyPolicy(reviewed, policy, utcDay());
+        for (const document of applied.result.documents) {
             const name = document.head ?? document.base ?? '';
-            log.info(`${name}: ${document.status}, ${document.findings.length} finding(s)`);
+            const accepted = document.findings.length - blockingFindings(document.findings).length;
+            const acceptedText = accepted === 0 ? '' : ` (${accepted} accepted)`;
+            info(context, `${name}: ${document.status}, ${document.findings.length} finding(s)${acceptedText}`);
             for (const notice of document.notices) {
-                log.info(`  note ${notice.location.file}:${notice.location.line}: ${notice.message}`);
+                info(context, `  note ${notice.location.file}:${notice.location.line}: ${notice.message}`);
             }
         }
-        return reviewed;
+        const notes = [...configNotes, ...applied.notes];
+        logPolicyNotes(context, notes);
+        return { result: applied.result, reportPolicy: { origin: policy.origin, notes } };
     });
-    // Report: annotations, job summary, comment, outputs; then the check itself.
+    // Report: annotations, job summary, comment, check run, SARIF, outputs; then the check itself.
     const findings = sortedFindings(result);
-    const failed = reachesThreshold(findings, settings);
-    const commentUrl = await log.group('Reporting', async () => {
-        const links = {
-            ...environment.repository,
-            serverUrl: environment.serverUrl,
-            headSha: plan.head.sha,
-        };
+    const failed = reachesFailOn(findings, policy.failOn);
+    const links = {
+        ...environment.repository,
+        serverUrl: environment.serverUrl,
+        headSha: plan.head.sha,
+    };
+    const report = { settings, policy, reportPolicy, plan, result, findings, failed };
+    const { commentUrl, sarifProblem } = await log.group('Reporting', async () => {
         if (settings.annotations)
             writeAnnotations(context, findings, plan, result);
         if (settings.jobSummary)
-            await writeSummary(context, settings, plan, links, result);
-        return writeComment(context, settings, api, choice, { links, result, failed, plan });
+            await writeSummary(context, report, links);
+        const url = await writeComment(context, api, choice, report, links);
+        if (settings.checkRun)
+            await writeCheckRunReport(context, api, report, links);
+        const problem = settings.sarifFile === null ? null : await writeSarif(context, settings.sarifFile, report);
+        return { commentUrl: url, sarifProblem: problem };
     });
-    setOutputs(context, findings, failed, commentUrl);
+    setOutputs(context, { findings, failed, commentUrl, origin: policy.origin });
     if (failed) {
-        const message = `${findings.length} finding(s); the worst is ${findings[0]?.severity ?? 'none'}, which ` +
-            `reaches fail-on-severity ${settings.failOnSeverity}.`;
+        const blocking = blockingFindings(findings);
+        const accepted = findings.length - blocking.length;
+        const counted = accepted === 0
+            ? `${findings.length} finding(s)`
+            : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
+        const message = `${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
+            `fail-on-severity ${policy.failOn}.`;
         if (settings.warnOnly) {
             log.warning(`${message} warn-only is set: not failing.`, { title: 'Security findings' });
         }
         else {
             context.setFailed(message);
+        }
+    }
+    // A SARIF file the workflow asked for and a later upload step needs: not writing it fails.
+    if (sarifProblem !== null)
+        context.setFailed(sarifProblem);
+}
+/**
+ * The policy in force: the configuration file, then the inputs the workflow gave the step over
+ * it (an empty input is "not given"), then the accept label when the pull request carries it.
+ */
+async function resolveActionPolicy(context, settings, choice, revisions) {
+    const configuration = await readConfiguration(revisions, settings.configFile, settings.configFrom);
+    const policy = resolvePolicy(configuration.loaded, {
+        failOn: settings.failOnSeverity,
+        model: settings.model,
+        files: settings.files,
+        acceptedByLabel: acceptLabelInForce(context, settings, choice),
+    }, configuration.origin);
+    info(context, describeOrigin(policy.origin));
+    if (settings.configFrom === 'head') {
+        info(context, 'config-from is head: the configuration of the revision under review is in force, so ' +
+            'a pull request can change the policy that reviews it.');
+    }
+    // Where each value comes from, so a surprising threshold can be traced in the log.
+    const config = configuration.loaded?.config;
+    const from = (input, file) => input !== null ? 'input' : file !== undefined ? 'configuration file' : 'default';
+    const givenFiles = settings.files.length > 0 ? settings.files : null;
+    const files = policy.files.length === 0 ? 'the default selection' : policy.files.join(', ');
+    const failOnFrom = from(settings.failOnSeverity, config?.['fail-on-severity']);
+    info(context, `fail-on-severity ${policy.failOn} (${failOnFrom}); ` +
+        `model ${policy.model} (${from(settings.model, config?.model)}); ` +
+        `files ${files} (${from(givenFiles, config?.files)}); ` +
+        `${policy.accept.length} accept entr${policy.accept.length === 1 ? 'y' : 'ies'}.`);
+    return { policy, notes: configuration.notes };
+}
+/** The accept label, when it is set and the pull request carries it; null otherwise. */
+function acceptLabelInForce(context, settings, choice) {
+    const { environment } = context;
+    const label = settings.acceptLabel;
+    if (label === null)
+        return null;
+    const pullRequest = choice.kind === 'compare' ? choice.pullRequest : null;
+    if (pullRequest === null) {
+        info(context, `accept-label ${JSON.stringify(label)} is set, but the ${environment.eventName} event ` +
+            'has no pull request, so no label applies.');
+        return null;
+    }
+    const found = findAcceptLabel(environment.payload, label);
+    info(context, found === null
+        ? `Pull request #${pullRequest} does not carry the label ${JSON.stringify(label)}.`
+        : `Pull request #${pullRequest} carries the label ${JSON.stringify(found)}: every ` +
+            'finding is accepted.');
+    return found;
+}
+/** Expired accept entries warn; the other notes (unused entries, a label) are for the log. */
+function logPolicyNotes(context, notes) {
+    for (const note of notes) {
+        const line = note.line === null ? '' : `:${note.line}`;
+        const where = note.file === null ? '' : `${note.file}${line}: `;
+        if (note.level === 'warning') {
+            context.log.warning(`${where}${note.message}`, { title: 'Configuration' });
+        }
+        else {
+            info(context, `${where}${note.message}`);
         }
     }
 }
@@ -50551,12 +51511,6 @@ function readSettings(context) {
     }
     context.log.debug(`settings: ${JSON.stringify({ ...settings, githubToken: '***' })}`);
     return settings;
-}
-function reachesThreshold(findings, settings) {
-    const threshold = settings.failOnSeverity;
-    if (threshold === 'none')
-        return false;
-    return findings.some((finding) => (0,compare_finding/* severityRank */.q)(finding.severity) >= (0,compare_finding/* severityRank */.q)(threshold));
 }
 /**
  * Opens both revisions, from the clone when possible. Returns null when there is nothing to
@@ -50587,7 +51541,7 @@ async function openRevisions(context, api, choice) {
     }
     const base = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
     const head = await openRevision(context, api, hasClone, 'head', choice.head, 'head-ref');
-    log.info(`Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
+    info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
     return { base, head };
 }
 /**
@@ -50628,10 +51582,10 @@ function logPlan(context, plan) {
         const described = pair.pairing === 'renamed'
             ? `${pair.base ?? ''} -> ${pair.head ?? ''}`
             : (pair.head ?? pair.base);
-        log.info(`${pair.pairing}: ${described ?? ''}`);
+        info(context, `${pair.pairing}: ${described ?? ''}`);
     }
     if (plan.pairs.length === 0)
-        log.info('No AsyncAPI documents in either revision.');
+        info(context, 'No AsyncAPI documents in either revision.');
     for (const path of plan.oversized) {
         log.warning(`${path} is over the size limit and was not inspected; name it in files.`, {
             title: 'Document not inspected',
@@ -50664,13 +51618,14 @@ function writeAnnotations(context, findings, plan, result) {
         context.log[annotation.level](annotation.message, properties);
     }
 }
-async function writeSummary(context, settings, plan, links, result) {
-    const summary = renderJobSummary(result, {
+async function writeSummary(context, report, links) {
+    const summary = renderJobSummary(report.result, {
         links,
-        failOn: settings.failOnSeverity,
-        baseSha: plan.base.sha,
-        headSha: plan.head.sha,
-        oversized: plan.oversized,
+        failOn: report.policy.failOn,
+        baseSha: report.plan.base.sha,
+        headSha: report.plan.head.sha,
+        oversized: report.plan.oversized,
+        policy: report.reportPolicy,
     });
     try {
         await context.writeSummary(summary);
@@ -50681,32 +51636,32 @@ async function writeSummary(context, settings, plan, links, result) {
     }
 }
 /** Writes the sticky comment; a refusal degrades to a warning so the check still runs. */
-async function writeComment(context, settings, api, choice, inputs) {
+async function writeComment(context, api, choice, report, links) {
     const { log, environment } = context;
     const pullRequest = choice.kind === 'compare' ? choice.pullRequest : null;
     if (pullRequest === null) {
-        log.info('Not a pull request event: no comment.');
+        info(context, 'Not a pull request event: no comment.');
         return null;
     }
     const marker = commentMarker(environment.workflow, environment.job);
-    const findingCount = inputs.result.documents.reduce((n, d) => n + d.findings.length, 0);
     try {
         const outcome = await writeStickyComment({
             api,
             issueNumber: pullRequest,
             marker,
-            mode: settings.commentSummaryInPr,
-            findingCount,
-            failed: inputs.failed,
-            renderReport: () => renderMarkdown(inputs.result, {
+            mode: report.settings.commentSummaryInPr,
+            findingCount: report.findings.length,
+            failed: report.failed,
+            renderReport: () => renderMarkdown(report.result, {
                 marker,
-                links: inputs.links,
-                failOn: settings.failOnSeverity,
+                links,
+                failOn: report.policy.failOn,
+                policy: report.reportPolicy,
                 truncationHint: 'The job summary of this run lists every finding.',
             }),
-            renderResolved: () => renderResolved({ marker, headSha: inputs.plan.head.sha, model: inputs.result.model }),
+            renderResolved: () => renderResolved({ marker, headSha: report.plan.head.sha, model: report.result.model }),
         });
-        log.info(`Comment: ${outcome.detail}.`);
+        info(context, `Comment: ${outcome.detail}.`);
         return outcome.url;
     }
     catch (error) {
@@ -50716,6 +51671,69 @@ async function writeComment(context, settings, api, choice, inputs) {
             title: 'Pull request comment not written',
         });
         return null;
+    }
+}
+/**
+ * Creates the check run with every annotation. Like the comment, it is a report: a refusal
+ * (a read-only token, a missing `checks: write`) degrades to a warning and the step's result
+ * is decided as without it.
+ */
+async function writeCheckRunReport(context, api, report, links) {
+    const { log } = context;
+    const conclusion = checkConclusion(report.failed, report.settings.warnOnly);
+    const annotations = checkAnnotations(report.findings);
+    try {
+        const outcome = await writeCheckRun({
+            api,
+            headSha: report.plan.head.sha,
+            conclusion,
+            title: checkTitle(report.findings),
+            summary: renderMarkdown(report.result, {
+                links,
+                failOn: report.policy.failOn,
+                policy: report.reportPolicy,
+                maxBytes: COMMENT_MAX_BYTES,
+                truncationHint: 'The job summary of this run lists every finding.',
+            }),
+            annotations,
+        });
+        const url = outcome.checkRun.url === null ? '' : ` at ${outcome.checkRun.url}`;
+        info(context, `Check run "${CHECK_RUN_NAME}": ${conclusion}, ${outcome.sent} annotation(s) in ` +
+            `${outcome.requests} request(s)${url}.`);
+        if (outcome.problem !== null) {
+            log.warning(`The check run was created with its conclusion, but ` +
+                `${annotations.length - outcome.sent} of ${annotations.length} annotations could ` +
+                `not be added: ${outcome.problem}`, { title: 'Check run incomplete' });
+        }
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const help = (0,github_api/* httpStatus */.nG)(error) === 403 ? ` ${CHECK_RUN_PERMISSION_HELP}` : '';
+        log.warning(`Cannot create the check run: ${reason}.${help}`, {
+            title: 'Check run not written',
+        });
+    }
+}
+/**
+ * Writes the SARIF log to `sarif-file` (relative to the workspace). Locations are paths from
+ * the repository root, which is what code scanning resolves them against. Returns why it could
+ * not be written, or null.
+ */
+async function writeSarif(context, sarifFile, report) {
+    const target = (0,external_node_path_.resolve)(context.environment.workspace, sarifFile);
+    const sarif = renderSarif(report.result, {
+        origin: report.reportPolicy.origin,
+        notes: report.reportPolicy.notes,
+        artifactUri: pathToUri,
+    });
+    try {
+        await (context.writeFile ?? action_context/* writeReportFile */.a)(target, sarif);
+        info(context, `SARIF: ${report.findings.length} result(s) written to ${target}.`);
+        return null;
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return `Cannot write sarif-file ${sarifFile}: ${reason}`;
     }
 }
 /** The findings output, cut to the worst findings that fit GitHub's output size. */
@@ -50728,12 +51746,31 @@ function findingsJson(findings) {
     }
     return json;
 }
-function setOutputs(context, findings, failed, commentUrl) {
+/** The worst severity of all findings, accepted ones included. */
+function highestSeverity(findings) {
+    let worst = null;
+    for (const finding of findings) {
+        if (worst === null || (0,compare_finding/* severityRank */.q)(finding.severity) > (0,compare_finding/* severityRank */.q)(worst)) {
+            worst = finding.severity;
+        }
+    }
+    return worst ?? 'none';
+}
+function setOutputs(context, outcome) {
+    const { findings, origin } = outcome;
     context.setOutput('findings', findingsJson(findings));
     context.setOutput('finding-count', String(findings.length));
-    context.setOutput('highest-severity', findings[0]?.severity ?? 'none');
-    context.setOutput('failed', String(failed));
-    context.setOutput('comment-url', commentUrl ?? '');
+    context.setOutput('highest-severity', highestSeverity(findings));
+    context.setOutput('failed', String(outcome.failed));
+    context.setOutput('comment-url', outcome.commentUrl ?? '');
+    context.setOutput('configuration', JSON.stringify({
+        file: origin?.file ?? null,
+        from: origin?.from ?? null,
+        revision: origin?.revision ?? null,
+        description: origin === null
+            ? 'No configuration was read: nothing was compared.'
+            : describeOrigin(origin),
+    }));
 }
 
 
@@ -53697,12 +54734,15 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/engine.ts + 18 modules
-var engine = __nccwpck_require__(943);
+// EXTERNAL MODULE: ./src/engine.ts + 13 modules
+var engine = __nccwpck_require__(3611);
+// EXTERNAL MODULE: ./src/action/context.ts + 1 modules
+var context = __nccwpck_require__(9859);
 // EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
 var github_api = __nccwpck_require__(9120);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 /** The real ActionContext: the runner's environment variables and @actions/core. */
+
 
 
 
@@ -53753,6 +54793,7 @@ function createRunnerContext() {
         writeSummary: async (markdown) => {
             await summary.addRaw(markdown, true).write();
         },
+        writeFile: context/* writeReportFile */.a,
         createGitHubApi: (token) => {
             return (0,github_api/* createGitHubApi */._j)(token, environment.repository, {
                 warning: (message) => warning(message, { title: 'GitHub API' }),
@@ -53782,7 +54823,200 @@ function severityRank(severity) {
 
 /***/ }),
 
-/***/ 943:
+/***/ 9384:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C0: () => (/* binding */ NO_REACHABLE_SERVER),
+/* harmony export */   YU: () => (/* binding */ formatAlternatives),
+/* harmony export */   Zc: () => (/* binding */ formatAlternative),
+/* harmony export */   hp: () => (/* binding */ formatEffective)
+/* harmony export */ });
+/* unused harmony export formatTerm */
+/* harmony import */ var _model_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(440);
+
+function formatTerm(term) {
+    const scheme = term.scheme;
+    if ((0,_model_types_js__WEBPACK_IMPORTED_MODULE_0__/* .isUnresolved */ .U)(scheme))
+        return `unreadable ${scheme.ref}`;
+    const kind = [scheme.type, ...definitionHints(scheme.definition)].join(' ');
+    const name = scheme.named ? `${scheme.name} (${kind})` : kind;
+    return term.scopes.length > 0 ? `${name} [${term.scopes.join(', ')}]` : name;
+}
+/** The parts of a definition that tell two schemes of one type apart at a glance. */
+function definitionHints(definition) {
+    const hints = [];
+    if (typeof definition.scheme === 'string')
+        hints.push(definition.scheme);
+    if (typeof definition.in === 'string')
+        hints.push(`in ${definition.in}`);
+    const flows = definition.flows;
+    if (typeof flows === 'object' && flows !== null)
+        hints.push(Object.keys(flows).sort().join('+'));
+    const urls = [definition.openIdConnectUrl, ...flowUrls(flows)].filter((url) => typeof url === 'string');
+    if (urls.some((url) => /^http:/i.test(url)))
+        hints.push('over http');
+    return hints;
+}
+function flowUrls(flows) {
+    if (typeof flows !== 'object' || flows === null)
+        return [];
+    return Object.values(flows).flatMap((flow) => typeof flow === 'object' && flow !== null
+        ? [
+            flow.authorizationUrl,
+            flow.tokenUrl,
+        ]
+        : []);
+}
+function formatAlternative(alternative) {
+    if (alternative.terms.length === 0)
+        return 'anonymous';
+    return alternative.terms.map(formatTerm).sort().join(' and ');
+}
+/** What an operation that reaches no server offers: nothing can be sent or received. */
+const NO_REACHABLE_SERVER = 'no reachable server';
+/**
+ * Groups alternatives by server: `cert (X509) or login (userPassword) on production over TLS`.
+ * With no server (a document without servers) only the alternatives are shown.
+ */
+function formatEffective(alternatives) {
+    if (alternatives.length === 0)
+        return NO_REACHABLE_SERVER;
+    const byServer = new Map();
+    for (const alternative of alternatives) {
+        byServer.set(alternative.server, [...(byServer.get(alternative.server) ?? []), alternative]);
+    }
+    return [...byServer.entries()]
+        .map(([server, group]) => {
+        const text = formatAlternatives(group);
+        if (server === null)
+            return text;
+        const transport = group[0]?.tls ? 'TLS' : 'plaintext';
+        return `${text} on ${server} over ${transport}`;
+    })
+        .join('; ');
+}
+/** Alternatives without their server: `cert (X509) or login (userPassword)`. */
+function formatAlternatives(alternatives) {
+    return [...new Set(alternatives.map(formatAlternative))].join(' or ');
+}
+
+
+/***/ }),
+
+/***/ 8892:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ ruleById),
+/* harmony export */   y: () => (/* binding */ RULES)
+/* harmony export */ });
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9384);
+
+const via = (context) => context.server === null ? '' : ` through server ${context.server}`;
+// An operation that reached no server before could not be used at all, which is not a
+// requirement; say so instead of "it required no reachable server".
+const requiredBefore = (context) => context.before === _format_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_REACHABLE_SERVER */ .C0 ? 'it reached no server' : `it required ${context.before}`;
+const RULE_LIST = [
+    {
+        id: 'security-removed',
+        severity: 'critical',
+        title: 'Security removed',
+        why: 'Anyone who can reach the broker can now use the operation without credentials.',
+        message: (c) => c.emptyOverride && c.model === 'override'
+            ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
+                `means no security at all (before: ${c.before}); delete the key to inherit instead.`
+            : `${c.operation} now admits anonymous access${via(c)}; before, ${requiredBefore(c)}.`,
+    },
+    {
+        id: 'security-weakened',
+        severity: 'high',
+        title: 'Security weakened',
+        why: 'A new way in is easier to satisfy than every way in before, so an attacker needs less.',
+        message: (c) => `${c.operation} can now be reached${via(c)} with ${c.detail}, which is weaker than ` +
+            `every way in before (${c.before}).`,
+    },
+    {
+        id: 'scopes-reduced',
+        severity: 'high',
+        title: 'Required scopes reduced',
+        why: 'Tokens issued for other purposes now pass, widening who may use the operation.',
+        message: (c) => `${c.operation} now requires fewer OAuth scopes${via(c)}: ${c.after} instead of ${c.before}.`,
+    },
+    {
+        id: 'transport-downgraded',
+        severity: 'high',
+        title: 'Transport downgraded to plaintext',
+        why: 'Credentials and messages cross the network unencrypted and can be read or replayed.',
+        message: (c) => `${c.operation} is now reached${via(c)} over a plaintext protocol, so its credentials ` +
+            `(${c.detail}) travel unencrypted.`,
+    },
+    {
+        id: 'unsecured-operation-added',
+        severity: 'high',
+        title: 'Unsecured operation added',
+        why: 'The document secures its other operations, so an open new one is most likely a slip.',
+        message: (c) => c.emptyOverride && c.model === 'override'
+            ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
+                '`security: []` means no security at all, while the document secures its other ' +
+                "operations; delete the key to inherit the server's."
+            : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
+                'secures its other operations.',
+    },
+    {
+        id: 'security-reference-unresolved',
+        severity: 'high',
+        title: 'Security reference unresolved',
+        why: 'Security that cannot be read cannot be proven, so the review fails closed.',
+        message: (c) => `${c.operation} names a security scheme that cannot be read (${c.detail}), so its ` +
+            `security${via(c)} cannot be proven.`,
+    },
+    {
+        id: 'document-invalid',
+        severity: 'high',
+        title: 'Document cannot be read',
+        why: 'A document that cannot be read cannot be proven safe, so the review fails closed.',
+        message: (c) => `The document cannot be read safely: ${c.detail}.`,
+    },
+    {
+        id: 'security-changed',
+        severity: 'medium',
+        title: 'Security changed',
+        why: 'Neither side is clearly stronger; only a person can tell whether the change is safe.',
+        message: (c) => `${c.operation} can now be reached${via(c)} with ${c.detail}, which is neither weaker nor ` +
+            `stronger than the ways in before (${c.before}): review it.`,
+    },
+    {
+        id: 'override-removed',
+        severity: 'low',
+        title: 'Operation override removed',
+        why: 'Nothing got weaker, but the operation now silently follows any later server change.',
+        message: (c) => `${c.operation} no longer declares its own security and now inherits ${c.after}` +
+            `${via(c)}, which is not weaker.`,
+    },
+    {
+        id: 'security-strengthened',
+        severity: 'info',
+        title: 'Security strengthened',
+        why: 'Reported so reviewers see that clients may need new credentials.',
+        message: (c) => c.after === c.before
+            ? `${c.operation} is harder to reach${via(c)}: ${c.after} is still required, ` +
+                `${c.causes.includes('protocol changed') ? 'now over TLS' : 'with a stronger definition'}.`
+            : `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
+    },
+];
+const RULES = new Map(RULE_LIST.map((rule) => [rule.id, rule]));
+function ruleById(id) {
+    const rule = RULES.get(id);
+    if (!rule)
+        throw new Error(`unknown rule ${id}`);
+    return rule;
+}
+
+
+/***/ }),
+
+/***/ 3611:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53845,7 +55079,9 @@ function normalise(value) {
         return value.map(normalise);
     if (typeof value !== 'object' || value === null)
         return value;
-    const result = {};
+    // No prototype, as the parsed mappings: a `__proto__` key stays a key, and no inherited
+    // property can stand in for a field the document did not write.
+    const result = Object.create(null);
     for (const [key, child] of Object.entries(value)) {
         if (DESCRIPTIVE_FIELDS.has(key) || key.startsWith('x-'))
             continue;
@@ -53865,15 +55101,8 @@ function canonicalJson(value) {
     return `{${entries.join(',')}}`;
 }
 
-;// CONCATENATED MODULE: ./src/model/types.ts
-function isUnresolved(scheme) {
-    return 'unresolved' in scheme;
-}
-/** How an operation is named in messages: its id, or its channel and action. */
-function operationLabel(operation) {
-    return operation.id ?? `${operation.channel} ${operation.action}`;
-}
-
+// EXTERNAL MODULE: ./src/model/types.ts
+var types = __nccwpck_require__(440);
 ;// CONCATENATED MODULE: ./src/model/effective.ts
 
 
@@ -53926,7 +55155,7 @@ function joinAlternatives(left, right) {
 function mergeTerms(terms) {
     const byScheme = new Map();
     for (const term of terms) {
-        const key = isUnresolved(term.scheme) ? `unresolved:${term.scheme.ref}` : term.scheme.key;
+        const key = (0,types/* isUnresolved */.U)(term.scheme) ? `unresolved:${term.scheme.ref}` : term.scheme.key;
         const seen = byScheme.get(key);
         byScheme.set(key, seen ? { scheme: seen.scheme, scopes: sortedUnique([...seen.scopes, ...term.scopes]) } : term);
     }
@@ -53961,11 +55190,14 @@ const DEFAULT_STRENGTH_CLASSES = Object.freeze({
     asymmetricEncryption: 3,
 });
 function strengthClass(scheme, classes) {
+    // Own keys only: a type named `constructor` or `toString` must be an unknown type (class 1),
+    // not a method of Object.prototype that compares as neither weaker nor stronger.
+    const classOf = (key) => (Object.hasOwn(classes, key) ? classes[key] : undefined);
     if (scheme.type === 'http') {
         const httpScheme = typeof scheme.definition.scheme === 'string' ? scheme.definition.scheme : '';
-        return classes[`http:${httpScheme}`] ?? classes.http ?? 1;
+        return classOf(`http:${httpScheme}`) ?? classOf('http') ?? 1;
     }
-    return classes[scheme.type] ?? 1;
+    return classOf(scheme.type) ?? 1;
 }
 /**
  * Compares two definitions of the same type. Only the changes SECURITY-MODEL.md §4 orders are
@@ -54004,12 +55236,18 @@ const API_KEY_PLACEMENT_RANK = { header: 2, query: 1, cookie: 1 };
 function compareApiKeyPlacement(base, head) {
     if (!sameExcept(base, head, new Set(['in'])))
         return 'incomparable';
-    const baseRank = API_KEY_PLACEMENT_RANK[String(base.in)];
-    const headRank = API_KEY_PLACEMENT_RANK[String(head.in)];
+    const baseRank = placementRank(base.in);
+    const headRank = placementRank(head.in);
     if (baseRank === undefined || headRank === undefined || baseRank === headRank) {
         return 'incomparable';
     }
     return headRank > baseRank ? 'stronger' : 'weaker';
+}
+/** Only the three placements: `in` may be anything a document says, `constructor` included. */
+function placementRank(placement) {
+    return typeof placement === 'string' && Object.hasOwn(API_KEY_PLACEMENT_RANK, placement)
+        ? API_KEY_PLACEMENT_RANK[placement]
+        : undefined;
 }
 /** Flows whose mere presence weakens a scheme: tokens in the browser, or passwords handed over. */
 const WEAK_FLOWS = new Set(['implicit', 'password']);
@@ -54100,8 +55338,8 @@ function termMatches(candidate, required, options) {
     const have = candidate.scheme;
     const need = required.scheme;
     // Nothing can be proven about a scheme that cannot be read, except that it is the same one.
-    if (isUnresolved(have) || isUnresolved(need)) {
-        return isUnresolved(have) && isUnresolved(need) && have.ref === need.ref;
+    if ((0,types/* isUnresolved */.U)(have) || (0,types/* isUnresolved */.U)(need)) {
+        return (0,types/* isUnresolved */.U)(have) && (0,types/* isUnresolved */.U)(need) && have.ref === need.ref;
     }
     const scopesHeld = options.ignoreScopes === true ||
         required.scopes.every((scope) => candidate.scopes.includes(scope));
@@ -54154,168 +55392,11 @@ function hasDistinctMatching(required, candidates, options) {
 }
 
 // EXTERNAL MODULE: ./src/compare/finding.ts
-var finding = __nccwpck_require__(5714);
-;// CONCATENATED MODULE: ./src/compare/format.ts
-
-function formatTerm(term) {
-    const scheme = term.scheme;
-    if (isUnresolved(scheme))
-        return `unreadable ${scheme.ref}`;
-    const kind = [scheme.type, ...definitionHints(scheme.definition)].join(' ');
-    const name = scheme.named ? `${scheme.name} (${kind})` : kind;
-    return term.scopes.length > 0 ? `${name} [${term.scopes.join(', ')}]` : name;
-}
-/** The parts of a definition that tell two schemes of one type apart at a glance. */
-function definitionHints(definition) {
-    const hints = [];
-    if (typeof definition.scheme === 'string')
-        hints.push(definition.scheme);
-    if (typeof definition.in === 'string')
-        hints.push(`in ${definition.in}`);
-    const flows = definition.flows;
-    if (typeof flows === 'object' && flows !== null)
-        hints.push(Object.keys(flows).sort().join('+'));
-    const urls = [definition.openIdConnectUrl, ...flowUrls(flows)].filter((url) => typeof url === 'string');
-    if (urls.some((url) => /^http:/i.test(url)))
-        hints.push('over http');
-    return hints;
-}
-function flowUrls(flows) {
-    if (typeof flows !== 'object' || flows === null)
-        return [];
-    return Object.values(flows).flatMap((flow) => typeof flow === 'object' && flow !== null
-        ? [
-            flow.authorizationUrl,
-            flow.tokenUrl,
-        ]
-        : []);
-}
-function formatAlternative(alternative) {
-    if (alternative.terms.length === 0)
-        return 'anonymous';
-    return alternative.terms.map(formatTerm).sort().join(' and ');
-}
-/**
- * Groups alternatives by server: `cert (X509) or login (userPassword) on production over TLS`.
- * With no server (a document without servers) only the alternatives are shown.
- */
-function formatEffective(alternatives) {
-    if (alternatives.length === 0)
-        return 'no reachable server';
-    const byServer = new Map();
-    for (const alternative of alternatives) {
-        byServer.set(alternative.server, [...(byServer.get(alternative.server) ?? []), alternative]);
-    }
-    return [...byServer.entries()]
-        .map(([server, group]) => {
-        const text = formatAlternatives(group);
-        if (server === null)
-            return text;
-        const transport = group[0]?.tls ? 'TLS' : 'plaintext';
-        return `${text} on ${server} over ${transport}`;
-    })
-        .join('; ');
-}
-/** Alternatives without their server: `cert (X509) or login (userPassword)`. */
-function formatAlternatives(alternatives) {
-    return [...new Set(alternatives.map(formatAlternative))].join(' or ');
-}
-
-;// CONCATENATED MODULE: ./src/compare/rules.ts
-const via = (context) => context.server === null ? '' : ` through server ${context.server}`;
-const RULE_LIST = [
-    {
-        id: 'security-removed',
-        severity: 'critical',
-        title: 'Security removed',
-        why: 'Anyone who can reach the broker can now use the operation without credentials.',
-        message: (c) => c.emptyOverride && c.model === 'override'
-            ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
-                `means no security at all (before: ${c.before}); delete the key to inherit instead.`
-            : `${c.operation} now admits anonymous access${via(c)}; before, it required ${c.before}.`,
-    },
-    {
-        id: 'security-weakened',
-        severity: 'high',
-        title: 'Security weakened',
-        why: 'A new way in is easier to satisfy than every way in before, so an attacker needs less.',
-        message: (c) => `${c.operation} can now be reached${via(c)} with ${c.detail}, which is weaker than ` +
-            `every way in before (${c.before}).`,
-    },
-    {
-        id: 'scopes-reduced',
-        severity: 'high',
-        title: 'Required scopes reduced',
-        why: 'Tokens issued for other purposes now pass, widening who may use the operation.',
-        message: (c) => `${c.operation} now requires fewer OAuth scopes${via(c)}: ${c.after} instead of ${c.before}.`,
-    },
-    {
-        id: 'transport-downgraded',
-        severity: 'high',
-        title: 'Transport downgraded to plaintext',
-        why: 'Credentials and messages cross the network unencrypted and can be read or replayed.',
-        message: (c) => `${c.operation} is now reached${via(c)} over a plaintext protocol, so its credentials ` +
-            `(${c.detail}) travel unencrypted.`,
-    },
-    {
-        id: 'unsecured-operation-added',
-        severity: 'high',
-        title: 'Unsecured operation added',
-        why: 'The document secures its other operations, so an open new one is most likely a slip.',
-        message: (c) => c.emptyOverride && c.model === 'override'
-            ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
-                '`security: []` means no security at all, while the document secures its other ' +
-                "operations; delete the key to inherit the server's."
-            : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
-                'secures its other operations.',
-    },
-    {
-        id: 'security-reference-unresolved',
-        severity: 'high',
-        title: 'Security reference unresolved',
-        why: 'Security that cannot be read cannot be proven, so the review fails closed.',
-        message: (c) => `${c.operation} names a security scheme that cannot be read (${c.detail}), so its ` +
-            `security${via(c)} cannot be proven.`,
-    },
-    {
-        id: 'document-invalid',
-        severity: 'high',
-        title: 'Document cannot be read',
-        why: 'A document that cannot be read cannot be proven safe, so the review fails closed.',
-        message: (c) => `The document cannot be read safely: ${c.detail}.`,
-    },
-    {
-        id: 'security-changed',
-        severity: 'medium',
-        title: 'Security changed',
-        why: 'Neither side is clearly stronger; only a person can tell whether the change is safe.',
-        message: (c) => `${c.operation} can now be reached${via(c)} with ${c.detail}, which is neither weaker nor ` +
-            `stronger than the ways in before (${c.before}): review it.`,
-    },
-    {
-        id: 'override-removed',
-        severity: 'low',
-        title: 'Operation override removed',
-        why: 'Nothing got weaker, but the operation now silently follows any later server change.',
-        message: (c) => `${c.operation} no longer declares its own security and now inherits ${c.after}` +
-            `${via(c)}, which is not weaker.`,
-    },
-    {
-        id: 'security-strengthened',
-        severity: 'info',
-        title: 'Security strengthened',
-        why: 'Reported so reviewers see that clients may need new credentials.',
-        message: (c) => `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
-    },
-];
-const RULES = new Map(RULE_LIST.map((rule) => [rule.id, rule]));
-function ruleById(id) {
-    const rule = RULES.get(id);
-    if (!rule)
-        throw new Error(`unknown rule ${id}`);
-    return rule;
-}
-
+var compare_finding = __nccwpck_require__(5714);
+// EXTERNAL MODULE: ./src/compare/format.ts
+var format = __nccwpck_require__(9384);
+// EXTERNAL MODULE: ./src/compare/rules.ts
+var rules = __nccwpck_require__(8892);
 ;// CONCATENATED MODULE: ./src/compare/compare.ts
 /**
  * Compares the effective security of every operation between base and head and emits findings
@@ -54364,7 +55445,7 @@ function compareOperation(pair, othersSecured, options) {
     };
     // Security that cannot be read fails closed, whatever the base said.
     for (const alternative of headAlternatives) {
-        const unreadable = alternative.terms.map((term) => term.scheme).find(isUnresolved);
+        const unreadable = alternative.terms.map((term) => term.scheme).find(types/* isUnresolved */.U);
         if (unreadable) {
             const detail = describeUnresolved(unreadable);
             add(alternative.server, 'security-reference-unresolved', detail, unreadable.location);
@@ -54383,7 +55464,7 @@ function compareOperation(pair, othersSecured, options) {
     const uncovered = headAlternatives.filter((alternative) => !baseAlternatives.some((old) => covers(alternative, old, coverage)));
     for (const alternative of uncovered) {
         const rule = classifyWeakening(alternative, baseAlternatives, coverage);
-        add(alternative.server, rule, formatAlternative(alternative));
+        add(alternative.server, rule, (0,format/* formatAlternative */.Zc)(alternative));
     }
     if (uncovered.length === 0) {
         // Head is at least as strong. Base ways in that are easier than everything left are gone.
@@ -54423,10 +55504,13 @@ function classifyWeakening(alternative, baseAlternatives, coverage) {
 }
 function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) {
     const head = pair.head.operation;
-    return [...buckets.values()].map((bucket) => {
-        const severityOf = (id) => options.severities?.[id] ?? ruleById(id).severity;
-        const ruleId = bucket.rules.reduce((worst, id) => (0,finding/* severityRank */.q)(severityOf(id)) > (0,finding/* severityRank */.q)(severityOf(worst)) ? id : worst);
-        const rule = ruleById(ruleId);
+    return [...buckets.values()].flatMap((bucket) => {
+        const severityOf = (id) => options.severities?.[id] ?? (0,rules/* ruleById */.B)(id).severity;
+        const enabled = bucket.rules.filter((id) => options.disabledRules?.has(id) !== true);
+        if (enabled.length === 0)
+            return [];
+        const ruleId = enabled.reduce((worst, id) => (0,compare_finding/* severityRank */.q)(severityOf(id)) > (0,compare_finding/* severityRank */.q)(severityOf(worst)) ? id : worst);
+        const rule = (0,rules/* ruleById */.B)(ruleId);
         const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
         const after = describeSide(headAlternatives, bucket.server, false);
         const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
@@ -54441,7 +55525,7 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             : undefined;
         const at = bucket.locations.get(ruleId) ?? protocolAt;
         const message = rule.message({
-            operation: operationLabel(head),
+            operation: (0,types/* operationLabel */.k)(head),
             server: bucket.server,
             before: describeHere(baseAlternatives, bucket.server) ?? before,
             after: describeHere(headAlternatives, bucket.server) ?? after,
@@ -54450,10 +55534,10 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             emptyOverride: head.security.state === 'empty',
             detail: bucket.details.get(ruleId) ?? after,
         });
-        return {
+        const finding = {
             rule: ruleId,
             severity: severityOf(ruleId),
-            operation: operationLabel(head),
+            operation: (0,types/* operationLabel */.k)(head),
             channel: head.channel,
             action: head.action,
             server: bucket.server,
@@ -54464,6 +55548,7 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             location: at ?? places.head,
             baseLocation: places.base,
         };
+        return [finding];
     });
 }
 /** What one side offers through `server`, or everything it offered when the server is new. */
@@ -54471,12 +55556,12 @@ function describeSide(alternatives, server, absent) {
     if (absent)
         return 'nothing (new operation)';
     const throughServer = alternatives.filter((alternative) => alternative.server === server);
-    return formatEffective(throughServer.length > 0 ? throughServer : alternatives);
+    return (0,format/* formatEffective */.hp)(throughServer.length > 0 ? throughServer : alternatives);
 }
 /** For a sentence that already names the server: the alternatives through it, if any. */
 function describeHere(alternatives, server) {
     const throughServer = alternatives.filter((alternative) => alternative.server === server);
-    return throughServer.length > 0 ? formatAlternatives(throughServer) : undefined;
+    return throughServer.length > 0 ? (0,format/* formatAlternatives */.YU)(throughServer) : undefined;
 }
 function describeUnresolved(scheme) {
     return `${scheme.ref}: ${scheme.reason}`;
@@ -54526,13 +55611,13 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
 function changedSchemes(baseAlternatives, headAlternatives) {
     const baseByName = new Map();
     for (const term of baseAlternatives.flatMap((alternative) => alternative.terms)) {
-        if (!isUnresolved(term.scheme) && term.scheme.named) {
+        if (!(0,types/* isUnresolved */.U)(term.scheme) && term.scheme.named) {
             baseByName.set(term.scheme.name, term.scheme);
         }
     }
     const changed = [];
     for (const term of headAlternatives.flatMap((alternative) => alternative.terms)) {
-        if (isUnresolved(term.scheme) || !term.scheme.named)
+        if ((0,types/* isUnresolved */.U)(term.scheme) || !term.scheme.named)
             continue;
         const old = baseByName.get(term.scheme.name);
         if (old && old.declared !== term.scheme.declared) {
@@ -54611,7 +55696,7 @@ function securityKey(security) {
     const alternatives = security.alternatives.map((alternative) => alternative.terms
         .map((term) => {
         const scheme = term.scheme;
-        if (isUnresolved(scheme))
+        if ((0,types/* isUnresolved */.U)(scheme))
             return `?${scheme.ref}`;
         const scopes = term.scopesOnScheme ? '' : JSON.stringify(term.scopes);
         return scheme.named ? `${scheme.name}${scopes}` : `${scheme.declared}${scopes}`;
@@ -54666,7 +55751,7 @@ function addressKey(operation) {
     return `${operation.action} ${operation.channel}`;
 }
 function byPriority(a, b) {
-    return ((0,finding/* severityRank */.q)(b.severity) - (0,finding/* severityRank */.q)(a.severity) ||
+    return ((0,compare_finding/* severityRank */.q)(b.severity) - (0,compare_finding/* severityRank */.q)(a.severity) ||
         a.location.file.localeCompare(b.location.file) ||
         a.location.line - b.location.line ||
         (a.operation ?? '').localeCompare(b.operation ?? ''));
@@ -54698,9 +55783,10 @@ class DocumentError extends Error {
  * budget is shared by every document of a run, so a pull request with many expensive
  * documents is bounded as a whole, not one document at a time.
  *
- * The clock is checked between steps (each file read, each `$ref` followed, every few
- * thousand YAML nodes); a single parse of one file cannot be interrupted, which is why file
- * size, aliases and depth are bounded separately (limits.ts).
+ * The clock is checked between steps: when a document is admitted, before and after each file
+ * is read and parsed, and at each `$ref` followed while the model is built. One parse of one
+ * file and the comparison of two built models are not interrupted; file size, aliases, depth
+ * (limits.ts) and the number of ways in (model/effective.ts) bound what those cost.
  */
 
 const DEFAULT_BUDGET = Object.freeze({
@@ -54738,7 +55824,7 @@ class RunBudget {
         if (this.now() <= this.deadline)
             return;
         throw new BudgetError(file, `the review ran out of its time budget of ${formatMillis(this.limits.maxRunMillis)} ` +
-            'while reading this file');
+            'while reading this file; review fewer documents per run (narrow the files input)');
     }
     get expired() {
         return this.now() > this.deadline;
@@ -54748,19 +55834,12 @@ function formatMillis(millis) {
     return millis >= 1000 ? `${Math.round(millis / 100) / 10} s` : `${millis} ms`;
 }
 
-;// CONCATENATED MODULE: ./src/load/limits.ts
-const DEFAULT_LIMITS = Object.freeze({
-    maxFileBytes: 10 * 1024 * 1024,
-    maxAliases: 1000,
-    maxDepth: 200,
-    maxFiles: 200,
-    maxRefs: 100_000,
-});
-
+// EXTERNAL MODULE: ./src/load/limits.ts
+var load_limits = __nccwpck_require__(9010);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/load/source.ts
 var load_source = __nccwpck_require__(7123);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -54858,6 +55937,9 @@ function keyOffsetsOf(node) {
  * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
  * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
  * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ * `prettyErrors` is off for the same reason: it copies the source line into every error, and
+ * one long line of thousands of bad escapes made it quadratic (seconds for 100 kB). Only the
+ * first error is reported, and its line and column come from the line counter.
  */
 function yamlParseOptions(limits, lineCounter) {
     return {
@@ -54865,22 +55947,29 @@ function yamlParseOptions(limits, lineCounter) {
         uniqueKeys: false,
         maxAliasCount: limits.maxAliases,
         lineCounter,
-        prettyErrors: true,
+        prettyErrors: false,
     };
 }
+const FLATTEN = 'flatten it, or move the deep part to a file of its own and $ref it';
 /** Decodes and parses a file; throws `DocumentError` with file, line and column on bad input. */
 function parseYamlFile(path, bytes, limits, positions) {
     if (bytes.byteLength > limits.maxFileBytes) {
-        throw new DocumentError(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}`);
+        throw new DocumentError(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}; ` +
+            'split it into files that reference each other');
     }
     const text = decodeUtf8(path, bytes);
     const lineCounter = new dist/* LineCounter */.HN();
     const document = (0,dist/* parseDocument */.Tp)(text, yamlParseOptions(limits, lineCounter));
     const firstError = document.errors[0];
     if (firstError) {
-        const where = firstError.linePos?.[0] ?? { line: 1, col: 1 };
-        const reason = firstError.message.split('\n')[0] ?? firstError.message;
-        throw new DocumentError(path, where.line, where.col, reason.replace(/ at line \d+.*$/, ''));
+        const where = lineCounter.linePos(firstError.pos[0]);
+        // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
+        // own walk can count levels, and yaml reports that as a resource exhaustion.
+        const reason = firstError.code === 'RESOURCE_EXHAUSTION'
+            ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+                `levels; ${FLATTEN}`
+            : (firstError.message.split('\n')[0] ?? firstError.message);
+        throw new DocumentError(path, where.line, where.col, reason);
     }
     const walker = new Walker(path, document, lineCounter, limits, positions);
     const root = document.contents ? walker.toValue(document.contents, 0) : null;
@@ -54896,7 +55985,7 @@ function decodeUtf8(path, bytes) {
         return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     }
     catch {
-        throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text');
+        throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text; save it as UTF-8');
     }
 }
 class Walker {
@@ -54920,7 +56009,7 @@ class Walker {
         if (node === null)
             return null;
         if (depth > this.limits.maxDepth) {
-            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels`);
+            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels; ${FLATTEN}`);
         }
         if ((0,dist/* isAlias */.Vj)(node))
             return this.aliasValue(node, depth);
@@ -54939,7 +56028,8 @@ class Walker {
     aliasValue(node, depth) {
         this.aliasCount += 1;
         if (this.aliasCount > this.limits.maxAliases) {
-            this.fail(node, `more than ${this.limits.maxAliases} aliases`);
+            this.fail(node, `more than ${this.limits.maxAliases} aliases; ` +
+                'define the repeated part once under components and $ref it');
         }
         const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : undefined;
         if (!target)
@@ -55107,7 +56197,7 @@ async function readAndParse(context, path) {
     }
 }
 function tooManyFiles(path, limits) {
-    return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced`);
+    return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced; merge small files into fewer ones`);
 }
 /**
  * Where a reference points, as a root-relative path and a JSON pointer. URLs, absolute paths
@@ -55125,7 +56215,7 @@ function refTarget(fromFile, ref) {
     if (filePart.startsWith('/') || filePart.startsWith('\\')) {
         return { ok: false, reason: 'absolute paths are refused; use a path relative to the file' };
     }
-    const path = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(fromFile), filePart.replace(/\\/g, '/')));
+    const path = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(fromFile), filePart.replace(/\\/g, '/')));
     if (path === '..' || path.startsWith('../')) {
         return { ok: false, reason: 'the path leaves the repository root' };
     }
@@ -55186,7 +56276,8 @@ class RefResolver {
             this.budget?.check(currentFile);
             this.resolutions += 1;
             if (this.resolutions > this.limits.maxRefs) {
-                return fail(`more than ${this.limits.maxRefs} references were followed`);
+                return fail(`more than ${this.limits.maxRefs} references were followed; ` +
+                    'split the document, or shorten chains of $refs that point at other $refs');
             }
             const target = refTarget(currentFile, ref);
             if (!target.ok)
@@ -55371,6 +56462,17 @@ class ModelContext {
         };
     }
 }
+/**
+ * A document value as a message quotes it: scalars as written, containers by kind. Mappings
+ * have no prototype (yaml.ts), so `String()` on one throws instead of printing.
+ */
+function describeValue(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object' && value !== null)
+        return 'a mapping';
+    return String(value);
+}
 function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -55495,7 +56597,7 @@ class Reader2 {
                 names.push(name);
             }
             else {
-                this.context.notice(`channel ${address} lists server ${String(name)}, which is not declared in servers; ` +
+                this.context.notice(`channel ${address} lists server ${describeValue(name)}, which is not declared in servers; ` +
                     'no operation can be reached through it', itemAt);
             }
         });
@@ -55785,7 +56887,7 @@ function readModel(document, options) {
 
 
 async function reviewDocument(base, head, options) {
-    const budget = options.budget ?? sharedBudget(head ?? base);
+    const budget = options.budget ?? sharedBudget(base, head);
     const refused = admit(budget, head ?? base);
     const baseSide = base ? await loadSide(base, options, budget, refused) : null;
     const headSide = head ? await loadSide(head, options, budget, refused) : null;
@@ -55820,21 +56922,22 @@ async function reviewDocument(base, head, options) {
         model: options.model,
         classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
         severities: options.severities,
+        ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     }));
     return review;
 }
 // The Action and the CLI's git mode review every document of a run through the two sources of
 // its revisions, so keying the default budget by source bounds the whole run without each
-// caller creating one. A WeakMap: the budget goes away with the revision.
+// caller creating one. Both sources of a pair share it: a deleted document has only a base,
+// and must count against the same run as the rest. A WeakMap: the budget goes away with the
+// revisions.
 const budgetsBySource = new WeakMap();
-function sharedBudget(side) {
-    if (side === null)
-        return new RunBudget();
-    let budget = budgetsBySource.get(side.source);
-    if (budget === undefined) {
-        budget = new RunBudget();
-        budgetsBySource.set(side.source, budget);
-    }
+function sharedBudget(base, head) {
+    const sources = [base?.source, head?.source].filter((source) => source !== undefined);
+    const known = sources.map((source) => budgetsBySource.get(source)).find(Boolean);
+    const budget = known ?? new RunBudget();
+    for (const source of sources)
+        budgetsBySource.set(source, budget);
     return budget;
 }
 /** Counts the document against the run; a refusal fails both sides, so nothing is read. */
@@ -55854,7 +56957,7 @@ function admit(budget, side) {
 async function loadSide(side, options, budget, refused) {
     if (refused !== null)
         return { ok: false, error: refused, filesRead: [] };
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const limits = { ...load_limits/* DEFAULT_LIMITS */.d, ...options.limits };
     const tlsProtocols = [...DEFAULT_TLS_PROTOCOLS, ...(options.extraTlsProtocols ?? [])];
     let document;
     try {
@@ -55875,7 +56978,7 @@ async function loadSide(side, options, budget, refused) {
     }
 }
 function invalidDocumentFinding(error, baseSide, options) {
-    const rule = ruleById('document-invalid');
+    const rule = (0,rules/* ruleById */.B)('document-invalid');
     const detail = `${error.file} line ${error.line}, column ${error.column}: ${error.reason}`;
     return {
         rule: rule.id,
@@ -55930,6 +57033,23 @@ function operationCount(side) {
 
 /***/ }),
 
+/***/ 9010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ DEFAULT_LIMITS)
+/* harmony export */ });
+const DEFAULT_LIMITS = Object.freeze({
+    maxFileBytes: 10 * 1024 * 1024,
+    maxAliases: 1000,
+    maxDepth: 200,
+    maxFiles: 200,
+    maxRefs: 100_000,
+});
+
+
+/***/ }),
+
 /***/ 7123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -55944,6 +57064,24 @@ class SourceError extends Error {
         this.path = path;
         this.name = 'SourceError';
     }
+}
+
+
+/***/ }),
+
+/***/ 440:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ isUnresolved),
+/* harmony export */   k: () => (/* binding */ operationLabel)
+/* harmony export */ });
+function isUnresolved(scheme) {
+    return 'unresolved' in scheme;
+}
+/** How an operation is named in messages: its id, or its channel and action. */
+function operationLabel(operation) {
+    return operation.id ?? `${operation.channel} ${operation.action}`;
 }
 
 
@@ -56072,6 +57210,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

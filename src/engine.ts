@@ -37,6 +37,8 @@ export interface EngineOptions {
   strengthClasses?: Readonly<Record<string, number>>;
   /** Severity per rule, over the catalog's defaults. */
   severities?: Partial<Record<RuleId, Severity>>;
+  /** Rules turned off: they never become findings, and never hide a rule that is on. */
+  disabledRules?: ReadonlySet<RuleId>;
   /**
    * The run's time and document budget. Without one, every review reading from the same
    * `FileSource` shares one default budget (see `sharedBudget`).
@@ -53,7 +55,7 @@ export async function reviewDocument(
   head: DocumentSide | null,
   options: EngineOptions,
 ): Promise<DocumentReview> {
-  const budget = options.budget ?? sharedBudget(head ?? base);
+  const budget = options.budget ?? sharedBudget(base, head);
   const refused = admit(budget, head ?? base);
   const baseSide = base ? await loadSide(base, options, budget, refused) : null;
   const headSide = head ? await loadSide(head, options, budget, refused) : null;
@@ -93,6 +95,7 @@ export async function reviewDocument(
       model: options.model,
       classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
       severities: options.severities,
+      ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     }),
   );
   return review;
@@ -100,16 +103,16 @@ export async function reviewDocument(
 
 // The Action and the CLI's git mode review every document of a run through the two sources of
 // its revisions, so keying the default budget by source bounds the whole run without each
-// caller creating one. A WeakMap: the budget goes away with the revision.
+// caller creating one. Both sources of a pair share it: a deleted document has only a base,
+// and must count against the same run as the rest. A WeakMap: the budget goes away with the
+// revisions.
 const budgetsBySource = new WeakMap<FileSource, RunBudget>();
 
-function sharedBudget(side: DocumentSide | null): RunBudget {
-  if (side === null) return new RunBudget();
-  let budget = budgetsBySource.get(side.source);
-  if (budget === undefined) {
-    budget = new RunBudget();
-    budgetsBySource.set(side.source, budget);
-  }
+function sharedBudget(base: DocumentSide | null, head: DocumentSide | null): RunBudget {
+  const sources = [base?.source, head?.source].filter((source) => source !== undefined);
+  const known = sources.map((source) => budgetsBySource.get(source)).find(Boolean);
+  const budget = known ?? new RunBudget();
+  for (const source of sources) budgetsBySource.set(source, budget);
   return budget;
 }
 

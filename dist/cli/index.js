@@ -11225,7 +11225,9 @@ function normalise(value) {
         return value.map(normalise);
     if (typeof value !== 'object' || value === null)
         return value;
-    const result = {};
+    // No prototype, as the parsed mappings: a `__proto__` key stays a key, and no inherited
+    // property can stand in for a field the document did not write.
+    const result = Object.create(null);
     for (const [key, child] of Object.entries(value)) {
         if (DESCRIPTIVE_FIELDS.has(key) || key.startsWith('x-'))
             continue;
@@ -11341,11 +11343,14 @@ const DEFAULT_STRENGTH_CLASSES = Object.freeze({
     asymmetricEncryption: 3,
 });
 function strengthClass(scheme, classes) {
+    // Own keys only: a type named `constructor` or `toString` must be an unknown type (class 1),
+    // not a method of Object.prototype that compares as neither weaker nor stronger.
+    const classOf = (key) => (Object.hasOwn(classes, key) ? classes[key] : undefined);
     if (scheme.type === 'http') {
         const httpScheme = typeof scheme.definition.scheme === 'string' ? scheme.definition.scheme : '';
-        return classes[`http:${httpScheme}`] ?? classes.http ?? 1;
+        return classOf(`http:${httpScheme}`) ?? classOf('http') ?? 1;
     }
-    return classes[scheme.type] ?? 1;
+    return classOf(scheme.type) ?? 1;
 }
 /**
  * Compares two definitions of the same type. Only the changes SECURITY-MODEL.md §4 orders are
@@ -11384,12 +11389,18 @@ const API_KEY_PLACEMENT_RANK = { header: 2, query: 1, cookie: 1 };
 function compareApiKeyPlacement(base, head) {
     if (!sameExcept(base, head, new Set(['in'])))
         return 'incomparable';
-    const baseRank = API_KEY_PLACEMENT_RANK[String(base.in)];
-    const headRank = API_KEY_PLACEMENT_RANK[String(head.in)];
+    const baseRank = placementRank(base.in);
+    const headRank = placementRank(head.in);
     if (baseRank === undefined || headRank === undefined || baseRank === headRank) {
         return 'incomparable';
     }
     return headRank > baseRank ? 'stronger' : 'weaker';
+}
+/** Only the three placements: `in` may be anything a document says, `constructor` included. */
+function placementRank(placement) {
+    return typeof placement === 'string' && Object.hasOwn(API_KEY_PLACEMENT_RANK, placement)
+        ? API_KEY_PLACEMENT_RANK[placement]
+        : undefined;
 }
 /** Flows whose mere presence weakens a scheme: tokens in the browser, or passwords handed over. */
 const WEAK_FLOWS = new Set(['implicit', 'password']);
@@ -11573,13 +11584,15 @@ function formatAlternative(alternative) {
         return 'anonymous';
     return alternative.terms.map(formatTerm).sort().join(' and ');
 }
+/** What an operation that reaches no server offers: nothing can be sent or received. */
+const NO_REACHABLE_SERVER = 'no reachable server';
 /**
  * Groups alternatives by server: `cert (X509) or login (userPassword) on production over TLS`.
  * With no server (a document without servers) only the alternatives are shown.
  */
 function formatEffective(alternatives) {
     if (alternatives.length === 0)
-        return 'no reachable server';
+        return NO_REACHABLE_SERVER;
     const byServer = new Map();
     for (const alternative of alternatives) {
         byServer.set(alternative.server, [...(byServer.get(alternative.server) ?? []), alternative]);
@@ -11600,7 +11613,11 @@ function formatAlternatives(alternatives) {
 }
 
 ;// CONCATENATED MODULE: ./src/compare/rules.ts
+
 const via = (context) => context.server === null ? '' : ` through server ${context.server}`;
+// An operation that reached no server before could not be used at all, which is not a
+// requirement; say so instead of "it required no reachable server".
+const requiredBefore = (context) => context.before === NO_REACHABLE_SERVER ? 'it reached no server' : `it required ${context.before}`;
 const RULE_LIST = [
     {
         id: 'security-removed',
@@ -11610,7 +11627,7 @@ const RULE_LIST = [
         message: (c) => c.emptyOverride && c.model === 'override'
             ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
                 `means no security at all (before: ${c.before}); delete the key to inherit instead.`
-            : `${c.operation} now admits anonymous access${via(c)}; before, it required ${c.before}.`,
+            : `${c.operation} now admits anonymous access${via(c)}; before, ${requiredBefore(c)}.`,
     },
     {
         id: 'security-weakened',
@@ -11683,7 +11700,10 @@ const RULE_LIST = [
         severity: 'info',
         title: 'Security strengthened',
         why: 'Reported so reviewers see that clients may need new credentials.',
-        message: (c) => `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
+        message: (c) => c.after === c.before
+            ? `${c.operation} is harder to reach${via(c)}: ${c.after} is still required, ` +
+                `${c.causes.includes('protocol changed') ? 'now over TLS' : 'with a stronger definition'}.`
+            : `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
     },
 ];
 const RULES = new Map(RULE_LIST.map((rule) => [rule.id, rule]));
@@ -11801,9 +11821,12 @@ function classifyWeakening(alternative, baseAlternatives, coverage) {
 }
 function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) {
     const head = pair.head.operation;
-    return [...buckets.values()].map((bucket) => {
+    return [...buckets.values()].flatMap((bucket) => {
         const severityOf = (id) => options.severities?.[id] ?? ruleById(id).severity;
-        const ruleId = bucket.rules.reduce((worst, id) => severityRank(severityOf(id)) > severityRank(severityOf(worst)) ? id : worst);
+        const enabled = bucket.rules.filter((id) => options.disabledRules?.has(id) !== true);
+        if (enabled.length === 0)
+            return [];
+        const ruleId = enabled.reduce((worst, id) => severityRank(severityOf(id)) > severityRank(severityOf(worst)) ? id : worst);
         const rule = ruleById(ruleId);
         const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
         const after = describeSide(headAlternatives, bucket.server, false);
@@ -11828,7 +11851,7 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             emptyOverride: head.security.state === 'empty',
             detail: bucket.details.get(ruleId) ?? after,
         });
-        return {
+        const finding = {
             rule: ruleId,
             severity: severityOf(ruleId),
             operation: operationLabel(head),
@@ -11842,6 +11865,7 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             location: at ?? places.head,
             baseLocation: places.base,
         };
+        return [finding];
     });
 }
 /** What one side offers through `server`, or everything it offered when the server is new. */
@@ -12076,9 +12100,10 @@ class DocumentError extends Error {
  * budget is shared by every document of a run, so a pull request with many expensive
  * documents is bounded as a whole, not one document at a time.
  *
- * The clock is checked between steps (each file read, each `$ref` followed, every few
- * thousand YAML nodes); a single parse of one file cannot be interrupted, which is why file
- * size, aliases and depth are bounded separately (limits.ts).
+ * The clock is checked between steps: when a document is admitted, before and after each file
+ * is read and parsed, and at each `$ref` followed while the model is built. One parse of one
+ * file and the comparison of two built models are not interrupted; file size, aliases, depth
+ * (limits.ts) and the number of ways in (model/effective.ts) bound what those cost.
  */
 
 const DEFAULT_BUDGET = Object.freeze({
@@ -12116,7 +12141,7 @@ class RunBudget {
         if (this.now() <= this.deadline)
             return;
         throw new BudgetError(file, `the review ran out of its time budget of ${formatMillis(this.limits.maxRunMillis)} ` +
-            'while reading this file');
+            'while reading this file; review fewer documents per run (narrow the files input)');
     }
     get expired() {
         return this.now() > this.deadline;
@@ -12243,6 +12268,9 @@ function keyOffsetsOf(node) {
  * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
  * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
  * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ * `prettyErrors` is off for the same reason: it copies the source line into every error, and
+ * one long line of thousands of bad escapes made it quadratic (seconds for 100 kB). Only the
+ * first error is reported, and its line and column come from the line counter.
  */
 function yamlParseOptions(limits, lineCounter) {
     return {
@@ -12250,22 +12278,29 @@ function yamlParseOptions(limits, lineCounter) {
         uniqueKeys: false,
         maxAliasCount: limits.maxAliases,
         lineCounter,
-        prettyErrors: true,
+        prettyErrors: false,
     };
 }
+const FLATTEN = 'flatten it, or move the deep part to a file of its own and $ref it';
 /** Decodes and parses a file; throws `DocumentError` with file, line and column on bad input. */
 function parseYamlFile(path, bytes, limits, positions) {
     if (bytes.byteLength > limits.maxFileBytes) {
-        throw new DocumentError(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}`);
+        throw new DocumentError(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}; ` +
+            'split it into files that reference each other');
     }
     const text = decodeUtf8(path, bytes);
     const lineCounter = new dist/* LineCounter */.HN();
     const document = (0,dist/* parseDocument */.Tp)(text, yamlParseOptions(limits, lineCounter));
     const firstError = document.errors[0];
     if (firstError) {
-        const where = firstError.linePos?.[0] ?? { line: 1, col: 1 };
-        const reason = firstError.message.split('\n')[0] ?? firstError.message;
-        throw new DocumentError(path, where.line, where.col, reason.replace(/ at line \d+.*$/, ''));
+        const where = lineCounter.linePos(firstError.pos[0]);
+        // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
+        // own walk can count levels, and yaml reports that as a resource exhaustion.
+        const reason = firstError.code === 'RESOURCE_EXHAUSTION'
+            ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+                `levels; ${FLATTEN}`
+            : (firstError.message.split('\n')[0] ?? firstError.message);
+        throw new DocumentError(path, where.line, where.col, reason);
     }
     const walker = new Walker(path, document, lineCounter, limits, positions);
     const root = document.contents ? walker.toValue(document.contents, 0) : null;
@@ -12281,7 +12316,7 @@ function decodeUtf8(path, bytes) {
         return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     }
     catch {
-        throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text');
+        throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text; save it as UTF-8');
     }
 }
 class Walker {
@@ -12305,7 +12340,7 @@ class Walker {
         if (node === null)
             return null;
         if (depth > this.limits.maxDepth) {
-            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels`);
+            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels; ${FLATTEN}`);
         }
         if ((0,dist/* isAlias */.Vj)(node))
             return this.aliasValue(node, depth);
@@ -12324,7 +12359,8 @@ class Walker {
     aliasValue(node, depth) {
         this.aliasCount += 1;
         if (this.aliasCount > this.limits.maxAliases) {
-            this.fail(node, `more than ${this.limits.maxAliases} aliases`);
+            this.fail(node, `more than ${this.limits.maxAliases} aliases; ` +
+                'define the repeated part once under components and $ref it');
         }
         const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : undefined;
         if (!target)
@@ -12492,7 +12528,7 @@ async function readAndParse(context, path) {
     }
 }
 function tooManyFiles(path, limits) {
-    return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced`);
+    return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced; merge small files into fewer ones`);
 }
 /**
  * Where a reference points, as a root-relative path and a JSON pointer. URLs, absolute paths
@@ -12571,7 +12607,8 @@ class RefResolver {
             this.budget?.check(currentFile);
             this.resolutions += 1;
             if (this.resolutions > this.limits.maxRefs) {
-                return fail(`more than ${this.limits.maxRefs} references were followed`);
+                return fail(`more than ${this.limits.maxRefs} references were followed; ` +
+                    'split the document, or shorten chains of $refs that point at other $refs');
             }
             const target = refTarget(currentFile, ref);
             if (!target.ok)
@@ -12756,6 +12793,17 @@ class ModelContext {
         };
     }
 }
+/**
+ * A document value as a message quotes it: scalars as written, containers by kind. Mappings
+ * have no prototype (yaml.ts), so `String()` on one throws instead of printing.
+ */
+function describeValue(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object' && value !== null)
+        return 'a mapping';
+    return String(value);
+}
 function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -12880,7 +12928,7 @@ class Reader2 {
                 names.push(name);
             }
             else {
-                this.context.notice(`channel ${address} lists server ${String(name)}, which is not declared in servers; ` +
+                this.context.notice(`channel ${address} lists server ${describeValue(name)}, which is not declared in servers; ` +
                     'no operation can be reached through it', itemAt);
             }
         });
@@ -13170,7 +13218,7 @@ function readModel(document, options) {
 
 
 async function reviewDocument(base, head, options) {
-    const budget = options.budget ?? sharedBudget(head ?? base);
+    const budget = options.budget ?? sharedBudget(base, head);
     const refused = admit(budget, head ?? base);
     const baseSide = base ? await loadSide(base, options, budget, refused) : null;
     const headSide = head ? await loadSide(head, options, budget, refused) : null;
@@ -13205,21 +13253,22 @@ async function reviewDocument(base, head, options) {
         model: options.model,
         classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
         severities: options.severities,
+        ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     }));
     return review;
 }
 // The Action and the CLI's git mode review every document of a run through the two sources of
 // its revisions, so keying the default budget by source bounds the whole run without each
-// caller creating one. A WeakMap: the budget goes away with the revision.
+// caller creating one. Both sources of a pair share it: a deleted document has only a base,
+// and must count against the same run as the rest. A WeakMap: the budget goes away with the
+// revisions.
 const budgetsBySource = new WeakMap();
-function sharedBudget(side) {
-    if (side === null)
-        return new RunBudget();
-    let budget = budgetsBySource.get(side.source);
-    if (budget === undefined) {
-        budget = new RunBudget();
-        budgetsBySource.set(side.source, budget);
-    }
+function sharedBudget(base, head) {
+    const sources = [base?.source, head?.source].filter((source) => source !== undefined);
+    const known = sources.map((source) => budgetsBySource.get(source)).find(Boolean);
+    const budget = known ?? new RunBudget();
+    for (const source of sources)
+        budgetsBySource.set(source, budget);
     return budget;
 }
 /** Counts the document against the run; a refusal fails both sides, so nothing is read. */
@@ -13345,16 +13394,18 @@ class FolderSource {
                 return undefined;
             throw error;
         }
+        // `..` as a whole first segment leaves the root; a name like `..schemes.yaml` does not.
         const rootReal = await (0,promises_namespaceObject.realpath)(this.root);
         const inside = (0,external_node_path_namespaceObject.relative)(rootReal, real);
-        if (inside === '' || inside.startsWith('..') || inside.startsWith(external_node_path_namespaceObject.sep)) {
+        if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
             throw new SourceError(path, `${path} resolves outside ${this.label} and was not read`);
         }
         const info = await (0,promises_namespaceObject.stat)(real);
         if (!info.isFile())
             throw new SourceError(path, `${path} is not a regular file`);
         if (info.size > this.maxFileBytes) {
-            throw new SourceError(path, `${path} has ${info.size} bytes, over the limit of ${this.maxFileBytes}`);
+            throw new SourceError(path, `${path} has ${info.size} bytes, over the limit of ${this.maxFileBytes}; ` +
+                'split it into files that reference each other');
         }
         return (0,promises_namespaceObject.readFile)(real);
     }
@@ -13522,6 +13573,11 @@ async function resolveLocalCommit(repoDir, ref) {
     }
 }
 /**
+ * Every fetch takes only the commit asked for: no tags, and no submodule commits, which a pull
+ * request could otherwise choose by changing a submodule's recorded commit.
+ */
+const FETCH_OPTIONS = (/* unused pure expression or super */ null && (['--no-tags', '--no-recurse-submodules', '--quiet']));
+/**
  * Makes `ref` available locally. `actions/checkout` fetches one commit by default, so the
  * base of a pull request (and, for `pull_request`, its head, since the merge commit is what
  * was checked out) is usually missing. A shallow clone fetches just that commit; a full clone
@@ -13533,7 +13589,7 @@ async function ensureLocalCommit(repoDir, ref) {
         return { sha: present, attempts: [`${ref} is in the clone`] };
     const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
     const depth = shallow === 'true' ? ['--depth=1'] : [];
-    const fetchArgs = ['fetch', '--no-tags', '--quiet', ...depth, '--end-of-options', 'origin', ref];
+    const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
     const fetched = await gitSucceeds(repoDir, fetchArgs);
     const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
     if (!fetched)
@@ -13552,8 +13608,7 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     assertSafeRef(defaultBranch, 'the default branch');
     const fetched = await gitSucceeds(repoDir, [
         'fetch',
-        '--no-tags',
-        '--quiet',
+        ...FETCH_OPTIONS,
         '--end-of-options',
         'origin',
         `+refs/heads/${defaultBranch}:refs/remotes/origin/${defaultBranch}`,
@@ -13731,31 +13786,78 @@ async function listTree(repoDir, sha) {
 
 
 
-/** Largest file read from a revision, in bytes; the engine bounds documents the same way. */
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Largest file read from a revision, in bytes: the engine's own limit, checked before reading. */
+const MAX_FILE_BYTES = DEFAULT_LIMITS.maxFileBytes;
 function revisionLabel(side, sha) {
     return `${side} (${/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha})`;
 }
+function indexFiles(entries) {
+    return entries.then((list) => {
+        const links = { isLink: false, children: new Map() };
+        for (const entry of list) {
+            if (entry.mode !== SYMLINK_MODE)
+                continue;
+            let node = links;
+            for (const segment of entry.path.split('/')) {
+                let child = node.children.get(segment);
+                if (child === undefined) {
+                    child = { isLink: false, children: new Map() };
+                    node.children.set(segment, child);
+                }
+                node = child;
+            }
+            node.isLink = true;
+        }
+        return { byPath: new Map(list.map((entry) => [entry.path, entry])), links };
+    });
+}
+/**
+ * The first folder of `path` that the revision lists as a symbolic link, if any. One walk down
+ * the segments: a `$ref` may spell a path of thousands of them.
+ */
+function linkedFolderOf(links, path) {
+    const segments = path.split('/');
+    let node = links;
+    let length = 0;
+    for (const segment of segments.slice(0, -1)) {
+        const child = node.children.get(segment);
+        if (child === undefined)
+            return undefined;
+        length += (length === 0 ? 0 : 1) + segment.length;
+        if (child.isLink)
+            return path.slice(0, length);
+        node = child;
+    }
+    return undefined;
+}
 /**
  * Looks a path up in the revision's file list and refuses what must not be read: a symbolic
- * link (it could point outside the repository or at a file the author may not name), or a
- * file larger than the limit. Resolves to undefined when there is no file at that path.
+ * link (it could point outside the repository or at a file the author may not name), a path
+ * through a folder that is a symbolic link, or a file larger than the limit. Resolves to
+ * undefined when there is no file at that path.
  */
-async function findReadableEntry(revision, entriesByPath, path) {
-    const entry = (await entriesByPath).get(path);
-    if (entry === undefined)
-        return undefined;
+async function findReadableEntry(revision, index, path) {
+    const { byPath, links } = await index;
+    const entry = byPath.get(path);
+    if (entry === undefined) {
+        // Git lists a linked folder as one link, never its files, so nothing under it can be read;
+        // naming the link says why better than "does not exist".
+        const link = linkedFolderOf(links, path);
+        if (link === undefined)
+            return undefined;
+        throw new SourceError(path, `${path} in ${revision.label} is under ${link}, a symbolic link; links are not followed, ` +
+            'because they can point outside the repository. Reference the target file instead.');
+    }
     if (entry.mode === SYMLINK_MODE) {
         throw new SourceError(path, `${path} in ${revision.label} is a symbolic link; links are not followed, because they ` +
             'can point outside the repository. Reference the target file instead.');
     }
     if (entry.size !== null && entry.size > MAX_FILE_BYTES) {
-        throw new SourceError(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit.`);
+        throw new SourceError(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte ` +
+            'limit; split it into files that reference each other.');
     }
     return entry;
-}
-function indexByPath(entries) {
-    return entries.then((list) => new Map(list.map((entry) => [entry.path, entry])));
 }
 /** A commit present in the local clone, read with `git ls-tree` and `git cat-file`. */
 class GitRevision {
@@ -13765,7 +13867,7 @@ class GitRevision {
     label;
     source;
     entries;
-    entriesByPath;
+    index;
     constructor(repoDir, sha, side) {
         this.repoDir = repoDir;
         this.sha = sha;
@@ -13777,8 +13879,8 @@ class GitRevision {
         return this.entries;
     }
     async readFile(path) {
-        this.entriesByPath ??= indexByPath(this.listFiles());
-        const entry = await findReadableEntry(this, this.entriesByPath, path);
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
         if (entry === undefined)
             return undefined;
         const content = await runGit(this.repoDir, ['cat-file', 'blob', entry.oid], {
@@ -13795,7 +13897,7 @@ class RestRevision {
     label;
     source;
     entries;
-    entriesByPath;
+    index;
     constructor(api, sha, side) {
         this.api = api;
         this.sha = sha;
@@ -13809,8 +13911,8 @@ class RestRevision {
     // The tree listing is consulted first: the contents API would follow a symbolic link to its
     // target and return the target's content, which must be refused instead.
     async readFile(path) {
-        this.entriesByPath ??= indexByPath(this.listFiles());
-        const entry = await findReadableEntry(this, this.entriesByPath, path);
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
         if (entry === undefined)
             return undefined;
         return this.api.getFileContent(path, this.sha, entry.oid);
@@ -23822,6 +23924,7 @@ function resolvePolicy(loaded, overrides = {}, origin = null) {
         files: overriddenFiles ?? config.files ?? [],
         engine: {
             severities,
+            disabledRules: off,
             ...(config['strength-classes'] ? { strengthClasses: config['strength-classes'] } : {}),
             ...(config['tls-protocols'] ? { extraTlsProtocols: config['tls-protocols'] } : {}),
         },

@@ -2,6 +2,8 @@
  * Everything the Action reads from or writes to its runner, as one object passed to `run()`.
  * runner.ts builds the real one from the environment; tests build fakes.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ReviewFunction } from '../git/plan.js';
 import type { InputName } from '../settings.js';
 import type { GitHubApi } from './github-api.js';
@@ -39,7 +41,7 @@ export interface ActionLog {
 }
 
 export type OutputName =
-  'findings' | 'finding-count' | 'highest-severity' | 'failed' | 'comment-url';
+  'findings' | 'finding-count' | 'highest-severity' | 'failed' | 'comment-url' | 'configuration';
 
 export interface ActionContext {
   environment: RunnerEnvironment;
@@ -48,7 +50,18 @@ export interface ActionContext {
   setOutput(name: OutputName, value: string): void;
   setFailed(message: string): void;
   writeSummary(markdown: string): Promise<void>;
+  /**
+   * Writes a report file (`sarif-file`), creating its folder; the path is absolute. Optional:
+   * without it the file is written to disk directly, as the runner's context does.
+   */
+  writeFile?(path: string, text: string): Promise<void>;
   createGitHubApi(token: string): GitHubApi;
   /** The engine; replaceable so the orchestration can be tested on its own. */
   review: ReviewFunction;
+}
+
+/** Writes a file, creating its folder: the runner's `writeFile`, and the default without one. */
+export async function writeReportFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
 }

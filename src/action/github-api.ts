@@ -17,6 +17,35 @@ export interface IssueComment {
   url: string;
 }
 
+/** One line annotation of a check run; GitHub's `failure` level is an error annotation. */
+export interface CheckAnnotation {
+  path: string;
+  startLine: number;
+  level: 'notice' | 'warning' | 'failure';
+  title: string;
+  message: string;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  /** Markdown, at most 65,535 characters. */
+  summary: string;
+  /** At most 50 per request: GitHub's limit. */
+  annotations: CheckAnnotation[];
+}
+
+export interface CheckRunRequest {
+  name: string;
+  headSha: string;
+  conclusion: 'success' | 'failure' | 'neutral';
+  output: CheckRunOutput;
+}
+
+export interface CheckRun {
+  id: number;
+  url: string | null;
+}
+
 export interface GitHubApi extends RepositoryApi {
   /** The login this token acts as, or undefined when GET /user is refused (installation tokens). */
   getAuthenticatedLogin(): Promise<string | undefined>;
@@ -28,6 +57,10 @@ export interface GitHubApi extends RepositoryApi {
    * runs racing on one pull request may leave two comments (see comment.ts).
    */
   deleteIssueComment?(commentId: number): Promise<void>;
+  /** Creates a completed check run on a commit, with the first batch of annotations. */
+  createCheckRun(request: CheckRunRequest): Promise<CheckRun>;
+  /** Adds annotations to a check run: GitHub appends them to the ones it already has. */
+  updateCheckRun(checkRunId: number, output: CheckRunOutput): Promise<CheckRun>;
 }
 
 /** The HTTP status of a failed request, when the error carries one. */
@@ -91,7 +124,8 @@ export function describeApiError(error: unknown, doing: string): GitHubApiError 
       message = /rate limit/i.test(details)
         ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
         : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
-          `needs (\`pull-requests: write\` for the comment, \`contents: read\` to read files). ` +
+          `needs (\`pull-requests: write\` for the comment, \`checks: write\` for the check ` +
+          `run, \`contents: read\` to read files). ` +
           said;
       break;
     case 404:
@@ -169,8 +203,26 @@ export function lazyGitHubApi(create: () => GitHubApi): GitHubApi {
       const api = get();
       if (api.deleteIssueComment) await api.deleteIssueComment(commentId);
     },
+    createCheckRun: (request) => get().createCheckRun(request),
+    updateCheckRun: (checkRunId, output) => get().updateCheckRun(checkRunId, output),
     getTree: (ref) => get().getTree(ref),
     getFileContent: (path, ref, oid) => get().getFileContent(path, ref, oid),
+  };
+}
+
+/** The output in the REST API's shape: snake_case, and an annotation spans one line. */
+function toApiOutput(output: CheckRunOutput) {
+  return {
+    title: output.title,
+    summary: output.summary,
+    annotations: output.annotations.map((annotation) => ({
+      path: annotation.path,
+      start_line: annotation.startLine,
+      end_line: annotation.startLine,
+      annotation_level: annotation.level,
+      title: annotation.title,
+      message: annotation.message,
+    })),
   };
 }
 
@@ -261,6 +313,34 @@ export function createGitHubApi(
         if (httpStatus(error) === 404) return;
         throw describeApiError(error, `deleting duplicate comment ${commentId}`);
       }
+    },
+
+    async createCheckRun(request) {
+      const response = await calling(`creating check run "${request.name}"`, () =>
+        octokit.rest.checks.create({
+          owner,
+          repo,
+          name: request.name,
+          head_sha: request.headSha,
+          status: 'completed',
+          conclusion: request.conclusion,
+          completed_at: new Date().toISOString(),
+          output: toApiOutput(request.output),
+        }),
+      );
+      return { id: response.data.id, url: response.data.html_url };
+    },
+
+    async updateCheckRun(checkRunId, output) {
+      const response = await calling(`adding annotations to check run ${checkRunId}`, () =>
+        octokit.rest.checks.update({
+          owner,
+          repo,
+          check_run_id: checkRunId,
+          output: toApiOutput(output),
+        }),
+      );
+      return { id: response.data.id, url: response.data.html_url };
     },
 
     async getTree(ref) {

@@ -1,8 +1,14 @@
 /**
- * The Action, phase by phase: settings, revisions, documents, review, report. All runner and
- * GitHub I/O goes through the context passed to `run()`.
+ * The Action, phase by phase: settings, revisions, configuration, documents, review, report.
+ * All runner and GitHub I/O goes through the context passed to `run()`.
  */
-import { severityRank, type Finding, type ReviewResult } from '../compare/finding.js';
+import { resolve } from 'node:path';
+import {
+  severityRank,
+  type Finding,
+  type ReviewResult,
+  type Severity,
+} from '../compare/finding.js';
 import {
   assertSafeRef,
   ensureLocalCommit,
@@ -10,19 +16,42 @@ import {
   isGitRepository,
 } from '../git/commits.js';
 import { RevisionError } from '../git/commits.js';
-import { planReview, reviewPlan, type ReviewPlan } from '../git/plan.js';
+import { planReview, reviewPlan, type ReviewFunction, type ReviewPlan } from '../git/plan.js';
 import { GitRevision, RestRevision, type Revision } from '../git/revision.js';
+import {
+  applyPolicy,
+  blockingFindings,
+  describeOrigin,
+  reachesFailOn,
+  resolvePolicy,
+  utcDay,
+  type ConfigOrigin,
+  type Policy,
+  type PolicyNote,
+} from '../policy/policy.js';
 import { selectAnnotations, type Annotation } from '../report/annotations.js';
 import {
+  COMMENT_MAX_BYTES,
   renderMarkdown,
   renderResolved,
   sortedFindings,
   type BlobLinks,
+  type ReportPolicy,
 } from '../report/markdown.js';
+import { escapeLogLine } from '../report/escape.js';
+import { pathToUri, renderSarif } from '../report/sarif.js';
 import { renderJobSummary } from '../report/summary.js';
 import { ACTION_INPUTS, parseSettings, type InputName, type Settings } from '../settings.js';
+import {
+  checkAnnotations,
+  checkConclusion,
+  checkTitle,
+  CHECK_RUN_NAME,
+  writeCheckRun,
+} from './check-run.js';
 import { commentMarker, writeStickyComment } from './comment.js';
-import type { ActionContext } from './context.js';
+import { findAcceptLabel, readConfiguration } from './configuration.js';
+import { writeReportFile, type ActionContext } from './context.js';
 import { httpStatus, lazyGitHubApi, type GitHubApi } from './github-api.js';
 import { chooseRevisions, type RevisionChoice } from './revisions.js';
 
@@ -34,6 +63,20 @@ const COMMENT_PERMISSION_HELP =
   'read-only token: run the workflow on `pull_request_target` instead (the Action reads the ' +
   'documents with git and never runs pull request code). Annotations, the job summary and the ' +
   'check result are unaffected.';
+
+const CHECK_RUN_PERMISSION_HELP =
+  'Grant `permissions: checks: write` to the job, or set `check-run: false`. Pull requests ' +
+  'from forks get a read-only token on `pull_request`. The comment, annotations, the job ' +
+  'summary and the result of this step are unaffected.';
+
+/**
+ * Writes a line to the log. `core.info` prints its text as it is, and the runner reads a line
+ * that starts with `::` as a workflow command, so every info line, which may name files,
+ * servers and operations from a pull request, goes through escapeLogLine first.
+ */
+function info(context: ActionContext, text: string): void {
+  context.log.info(escapeLogLine(text));
+}
 
 /** Runs the Action; any error becomes a failed step with its message, never a stack trace. */
 export async function run(context: ActionContext): Promise<void> {
@@ -53,57 +96,193 @@ async function runReview(context: ActionContext): Promise<void> {
 
   // Revisions: from the event, unless base-ref / head-ref say otherwise.
   const choice = chooseRevisions(environment, settings);
-  log.info(`Revisions: ${choice.reason}.`);
+  info(context, `Revisions: ${choice.reason}.`);
   const api = lazyGitHubApi(() => context.createGitHubApi(settings.githubToken));
   const revisions = await log.group('Reading revisions', () => openRevisions(context, api, choice));
   if (revisions === null) {
-    setOutputs(context, [], false, null);
+    setOutputs(context, { findings: [], failed: false, commentUrl: null, origin: null });
     return;
   }
 
+  // Configuration: the file at the revision config-from names; inputs given to the step win.
+  const { policy, notes: configNotes } = await log.group('Configuration', () =>
+    resolveActionPolicy(context, settings, choice, revisions),
+  );
+
   // Documents: selected on both sides and paired across renames.
   const plan = await log.group('Selecting documents', async () => {
-    const planned = await planReview(revisions.base, revisions.head, settings.files);
+    const planned = await planReview(revisions.base, revisions.head, policy.files);
     logPlan(context, planned);
     return planned;
   });
 
-  // Review: the engine runs on every pair.
-  const result = await log.group('Reviewing documents', async () => {
-    const reviewed = await reviewPlan(plan, settings.model, context.review);
-    for (const document of reviewed.documents) {
+  // Review: the engine runs on every pair, then the policy turns rules off, fingerprints every
+  // finding and marks the accepted ones.
+  const { result, reportPolicy } = await log.group('Reviewing documents', async () => {
+    const review: ReviewFunction = (base, head, options) =>
+      context.review(base, head, { ...options, ...policy.engine });
+    const reviewed = await reviewPlan(plan, policy.model, review);
+    const applied = applyPolicy(reviewed, policy, utcDay());
+    for (const document of applied.result.documents) {
       const name = document.head ?? document.base ?? '';
-      log.info(`${name}: ${document.status}, ${document.findings.length} finding(s)`);
+      const accepted = document.findings.length - blockingFindings(document.findings).length;
+      const acceptedText = accepted === 0 ? '' : ` (${accepted} accepted)`;
+      info(
+        context,
+        `${name}: ${document.status}, ${document.findings.length} finding(s)${acceptedText}`,
+      );
       for (const notice of document.notices) {
-        log.info(`  note ${notice.location.file}:${notice.location.line}: ${notice.message}`);
+        info(context, `  note ${notice.location.file}:${notice.location.line}: ${notice.message}`);
       }
     }
-    return reviewed;
+    const notes = [...configNotes, ...applied.notes];
+    logPolicyNotes(context, notes);
+    return { result: applied.result, reportPolicy: { origin: policy.origin, notes } };
   });
 
-  // Report: annotations, job summary, comment, outputs; then the check itself.
+  // Report: annotations, job summary, comment, check run, SARIF, outputs; then the check itself.
   const findings = sortedFindings(result);
-  const failed = reachesThreshold(findings, settings);
-  const commentUrl = await log.group('Reporting', async () => {
-    const links: BlobLinks = {
-      ...environment.repository,
-      serverUrl: environment.serverUrl,
-      headSha: plan.head.sha,
-    };
+  const failed = reachesFailOn(findings, policy.failOn);
+  const links: BlobLinks = {
+    ...environment.repository,
+    serverUrl: environment.serverUrl,
+    headSha: plan.head.sha,
+  };
+  const report: ReportInputs = { settings, policy, reportPolicy, plan, result, findings, failed };
+  const { commentUrl, sarifProblem } = await log.group('Reporting', async () => {
     if (settings.annotations) writeAnnotations(context, findings, plan, result);
-    if (settings.jobSummary) await writeSummary(context, settings, plan, links, result);
-    return writeComment(context, settings, api, choice, { links, result, failed, plan });
+    if (settings.jobSummary) await writeSummary(context, report, links);
+    const url = await writeComment(context, api, choice, report, links);
+    if (settings.checkRun) await writeCheckRunReport(context, api, report, links);
+    const problem =
+      settings.sarifFile === null ? null : await writeSarif(context, settings.sarifFile, report);
+    return { commentUrl: url, sarifProblem: problem };
   });
 
-  setOutputs(context, findings, failed, commentUrl);
+  setOutputs(context, { findings, failed, commentUrl, origin: policy.origin });
   if (failed) {
+    const blocking = blockingFindings(findings);
+    const accepted = findings.length - blocking.length;
+    const counted =
+      accepted === 0
+        ? `${findings.length} finding(s)`
+        : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
     const message =
-      `${findings.length} finding(s); the worst is ${findings[0]?.severity ?? 'none'}, which ` +
-      `reaches fail-on-severity ${settings.failOnSeverity}.`;
+      `${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
+      `fail-on-severity ${policy.failOn}.`;
     if (settings.warnOnly) {
       log.warning(`${message} warn-only is set: not failing.`, { title: 'Security findings' });
     } else {
       context.setFailed(message);
+    }
+  }
+  // A SARIF file the workflow asked for and a later upload step needs: not writing it fails.
+  if (sarifProblem !== null) context.setFailed(sarifProblem);
+}
+
+/** Everything the reports are made from. */
+interface ReportInputs {
+  settings: Settings;
+  policy: Policy;
+  reportPolicy: ReportPolicy;
+  plan: ReviewPlan;
+  result: ReviewResult;
+  /** Every finding, in report order. */
+  findings: Finding[];
+  /** A finding not accepted reaches fail-on-severity. */
+  failed: boolean;
+}
+
+/**
+ * The policy in force: the configuration file, then the inputs the workflow gave the step over
+ * it (an empty input is "not given"), then the accept label when the pull request carries it.
+ */
+async function resolveActionPolicy(
+  context: ActionContext,
+  settings: Settings,
+  choice: RevisionChoice,
+  revisions: RevisionPair,
+): Promise<{ policy: Policy; notes: PolicyNote[] }> {
+  const configuration = await readConfiguration(
+    revisions,
+    settings.configFile,
+    settings.configFrom,
+  );
+  const policy = resolvePolicy(
+    configuration.loaded,
+    {
+      failOn: settings.failOnSeverity,
+      model: settings.model,
+      files: settings.files,
+      acceptedByLabel: acceptLabelInForce(context, settings, choice),
+    },
+    configuration.origin,
+  );
+
+  info(context, describeOrigin(policy.origin));
+  if (settings.configFrom === 'head') {
+    info(
+      context,
+      'config-from is head: the configuration of the revision under review is in force, so ' +
+        'a pull request can change the policy that reviews it.',
+    );
+  }
+  // Where each value comes from, so a surprising threshold can be traced in the log.
+  const config = configuration.loaded?.config;
+  const from = (input: unknown, file: unknown) =>
+    input !== null ? 'input' : file !== undefined ? 'configuration file' : 'default';
+  const givenFiles = settings.files.length > 0 ? settings.files : null;
+  const files = policy.files.length === 0 ? 'the default selection' : policy.files.join(', ');
+  const failOnFrom = from(settings.failOnSeverity, config?.['fail-on-severity']);
+  info(
+    context,
+    `fail-on-severity ${policy.failOn} (${failOnFrom}); ` +
+      `model ${policy.model} (${from(settings.model, config?.model)}); ` +
+      `files ${files} (${from(givenFiles, config?.files)}); ` +
+      `${policy.accept.length} accept entr${policy.accept.length === 1 ? 'y' : 'ies'}.`,
+  );
+  return { policy, notes: configuration.notes };
+}
+
+/** The accept label, when it is set and the pull request carries it; null otherwise. */
+function acceptLabelInForce(
+  context: ActionContext,
+  settings: Settings,
+  choice: RevisionChoice,
+): string | null {
+  const { environment } = context;
+  const label = settings.acceptLabel;
+  if (label === null) return null;
+
+  const pullRequest = choice.kind === 'compare' ? choice.pullRequest : null;
+  if (pullRequest === null) {
+    info(
+      context,
+      `accept-label ${JSON.stringify(label)} is set, but the ${environment.eventName} event ` +
+        'has no pull request, so no label applies.',
+    );
+    return null;
+  }
+  const found = findAcceptLabel(environment.payload, label);
+  info(
+    context,
+    found === null
+      ? `Pull request #${pullRequest} does not carry the label ${JSON.stringify(label)}.`
+      : `Pull request #${pullRequest} carries the label ${JSON.stringify(found)}: every ` +
+          'finding is accepted.',
+  );
+  return found;
+}
+
+/** Expired accept entries warn; the other notes (unused entries, a label) are for the log. */
+function logPolicyNotes(context: ActionContext, notes: readonly PolicyNote[]): void {
+  for (const note of notes) {
+    const line = note.line === null ? '' : `:${note.line}`;
+    const where = note.file === null ? '' : `${note.file}${line}: `;
+    if (note.level === 'warning') {
+      context.log.warning(`${where}${note.message}`, { title: 'Configuration' });
+    } else {
+      info(context, `${where}${note.message}`);
     }
   }
 }
@@ -116,12 +295,6 @@ function readSettings(context: ActionContext): Settings {
   }
   context.log.debug(`settings: ${JSON.stringify({ ...settings, githubToken: '***' })}`);
   return settings;
-}
-
-function reachesThreshold(findings: Finding[], settings: Settings): boolean {
-  const threshold = settings.failOnSeverity;
-  if (threshold === 'none') return false;
-  return findings.some((finding) => severityRank(finding.severity) >= severityRank(threshold));
 }
 
 interface RevisionPair {
@@ -171,7 +344,7 @@ async function openRevisions(
 
   const base = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
   const head = await openRevision(context, api, hasClone, 'head', choice.head, 'head-ref');
-  log.info(`Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
+  info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
   return { base, head };
 }
 
@@ -226,9 +399,9 @@ function logPlan(context: ActionContext, plan: ReviewPlan): void {
       pair.pairing === 'renamed'
         ? `${pair.base ?? ''} -> ${pair.head ?? ''}`
         : (pair.head ?? pair.base);
-    log.info(`${pair.pairing}: ${described ?? ''}`);
+    info(context, `${pair.pairing}: ${described ?? ''}`);
   }
-  if (plan.pairs.length === 0) log.info('No AsyncAPI documents in either revision.');
+  if (plan.pairs.length === 0) info(context, 'No AsyncAPI documents in either revision.');
 
   for (const path of plan.oversized) {
     log.warning(`${path} is over the size limit and was not inspected; name it in files.`, {
@@ -273,17 +446,16 @@ function writeAnnotations(
 
 async function writeSummary(
   context: ActionContext,
-  settings: Settings,
-  plan: ReviewPlan,
+  report: ReportInputs,
   links: BlobLinks,
-  result: Parameters<typeof renderJobSummary>[0],
 ): Promise<void> {
-  const summary = renderJobSummary(result, {
+  const summary = renderJobSummary(report.result, {
     links,
-    failOn: settings.failOnSeverity,
-    baseSha: plan.base.sha,
-    headSha: plan.head.sha,
-    oversized: plan.oversized,
+    failOn: report.policy.failOn,
+    baseSha: report.plan.base.sha,
+    headSha: report.plan.head.sha,
+    oversized: report.plan.oversized,
+    policy: report.reportPolicy,
   });
   try {
     await context.writeSummary(summary);
@@ -293,49 +465,42 @@ async function writeSummary(
   }
 }
 
-interface CommentInputs {
-  links: BlobLinks;
-  result: Parameters<typeof renderMarkdown>[0];
-  failed: boolean;
-  plan: ReviewPlan;
-}
-
 /** Writes the sticky comment; a refusal degrades to a warning so the check still runs. */
 async function writeComment(
   context: ActionContext,
-  settings: Settings,
   api: GitHubApi,
   choice: RevisionChoice,
-  inputs: CommentInputs,
+  report: ReportInputs,
+  links: BlobLinks,
 ): Promise<string | null> {
   const { log, environment } = context;
   const pullRequest = choice.kind === 'compare' ? choice.pullRequest : null;
   if (pullRequest === null) {
-    log.info('Not a pull request event: no comment.');
+    info(context, 'Not a pull request event: no comment.');
     return null;
   }
 
   const marker = commentMarker(environment.workflow, environment.job);
-  const findingCount = inputs.result.documents.reduce((n, d) => n + d.findings.length, 0);
   try {
     const outcome = await writeStickyComment({
       api,
       issueNumber: pullRequest,
       marker,
-      mode: settings.commentSummaryInPr,
-      findingCount,
-      failed: inputs.failed,
+      mode: report.settings.commentSummaryInPr,
+      findingCount: report.findings.length,
+      failed: report.failed,
       renderReport: () =>
-        renderMarkdown(inputs.result, {
+        renderMarkdown(report.result, {
           marker,
-          links: inputs.links,
-          failOn: settings.failOnSeverity,
+          links,
+          failOn: report.policy.failOn,
+          policy: report.reportPolicy,
           truncationHint: 'The job summary of this run lists every finding.',
         }),
       renderResolved: () =>
-        renderResolved({ marker, headSha: inputs.plan.head.sha, model: inputs.result.model }),
+        renderResolved({ marker, headSha: report.plan.head.sha, model: report.result.model }),
     });
-    log.info(`Comment: ${outcome.detail}.`);
+    info(context, `Comment: ${outcome.detail}.`);
     return outcome.url;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -344,6 +509,84 @@ async function writeComment(
       title: 'Pull request comment not written',
     });
     return null;
+  }
+}
+
+/**
+ * Creates the check run with every annotation. Like the comment, it is a report: a refusal
+ * (a read-only token, a missing `checks: write`) degrades to a warning and the step's result
+ * is decided as without it.
+ */
+async function writeCheckRunReport(
+  context: ActionContext,
+  api: GitHubApi,
+  report: ReportInputs,
+  links: BlobLinks,
+): Promise<void> {
+  const { log } = context;
+  const conclusion = checkConclusion(report.failed, report.settings.warnOnly);
+  const annotations = checkAnnotations(report.findings);
+  try {
+    const outcome = await writeCheckRun({
+      api,
+      headSha: report.plan.head.sha,
+      conclusion,
+      title: checkTitle(report.findings),
+      summary: renderMarkdown(report.result, {
+        links,
+        failOn: report.policy.failOn,
+        policy: report.reportPolicy,
+        maxBytes: COMMENT_MAX_BYTES,
+        truncationHint: 'The job summary of this run lists every finding.',
+      }),
+      annotations,
+    });
+    const url = outcome.checkRun.url === null ? '' : ` at ${outcome.checkRun.url}`;
+    info(
+      context,
+      `Check run "${CHECK_RUN_NAME}": ${conclusion}, ${outcome.sent} annotation(s) in ` +
+        `${outcome.requests} request(s)${url}.`,
+    );
+    if (outcome.problem !== null) {
+      log.warning(
+        `The check run was created with its conclusion, but ` +
+          `${annotations.length - outcome.sent} of ${annotations.length} annotations could ` +
+          `not be added: ${outcome.problem}`,
+        { title: 'Check run incomplete' },
+      );
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const help = httpStatus(error) === 403 ? ` ${CHECK_RUN_PERMISSION_HELP}` : '';
+    log.warning(`Cannot create the check run: ${reason}.${help}`, {
+      title: 'Check run not written',
+    });
+  }
+}
+
+/**
+ * Writes the SARIF log to `sarif-file` (relative to the workspace). Locations are paths from
+ * the repository root, which is what code scanning resolves them against. Returns why it could
+ * not be written, or null.
+ */
+async function writeSarif(
+  context: ActionContext,
+  sarifFile: string,
+  report: ReportInputs,
+): Promise<string | null> {
+  const target = resolve(context.environment.workspace, sarifFile);
+  const sarif = renderSarif(report.result, {
+    origin: report.reportPolicy.origin,
+    notes: report.reportPolicy.notes,
+    artifactUri: pathToUri,
+  });
+  try {
+    await (context.writeFile ?? writeReportFile)(target, sarif);
+    info(context, `SARIF: ${report.findings.length} result(s) written to ${target}.`);
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `Cannot write sarif-file ${sarifFile}: ${reason}`;
   }
 }
 
@@ -358,15 +601,42 @@ function findingsJson(findings: Finding[]): string {
   return json;
 }
 
-function setOutputs(
-  context: ActionContext,
-  findings: Finding[],
-  failed: boolean,
-  commentUrl: string | null,
-): void {
+/** The worst severity of all findings, accepted ones included. */
+function highestSeverity(findings: readonly Finding[]): Severity | 'none' {
+  let worst: Severity | null = null;
+  for (const finding of findings) {
+    if (worst === null || severityRank(finding.severity) > severityRank(worst)) {
+      worst = finding.severity;
+    }
+  }
+  return worst ?? 'none';
+}
+
+interface Outcome {
+  findings: Finding[];
+  failed: boolean;
+  commentUrl: string | null;
+  /** The configuration in force; null when nothing was compared, so none was read. */
+  origin: ConfigOrigin | null;
+}
+
+function setOutputs(context: ActionContext, outcome: Outcome): void {
+  const { findings, origin } = outcome;
   context.setOutput('findings', findingsJson(findings));
   context.setOutput('finding-count', String(findings.length));
-  context.setOutput('highest-severity', findings[0]?.severity ?? 'none');
-  context.setOutput('failed', String(failed));
-  context.setOutput('comment-url', commentUrl ?? '');
+  context.setOutput('highest-severity', highestSeverity(findings));
+  context.setOutput('failed', String(outcome.failed));
+  context.setOutput('comment-url', outcome.commentUrl ?? '');
+  context.setOutput(
+    'configuration',
+    JSON.stringify({
+      file: origin?.file ?? null,
+      from: origin?.from ?? null,
+      revision: origin?.revision ?? null,
+      description:
+        origin === null
+          ? 'No configuration was read: nothing was compared.'
+          : describeOrigin(origin),
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { reviewDocument } from '../engine.js';
-import type { ActionContext, RunnerEnvironment } from './context.js';
+import { writeReportFile, type ActionContext, type RunnerEnvironment } from './context.js';
 import { createGitHubApi } from './github-api.js';
 
 // An unreadable payload is reported by run(), which turns it into a failed step.
@@ -51,6 +51,7 @@ export function createRunnerContext(): ActionContext {
     writeSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write();
     },
+    writeFile: writeReportFile,
     createGitHubApi: (token) => {
       return createGitHubApi(token, environment.repository, {
         warning: (message) => core.warning(message, { title: 'GitHub API' }),

@@ -24,6 +24,11 @@ export interface CompareOptions {
   classes: Readonly<Record<string, number>>;
   /** Severity per rule id, where a configuration changes the default. */
   severities?: Partial<Record<RuleId, Finding['severity']>>;
+  /**
+   * Rules a configuration turned off. They are left out before the worst rule of an operation
+   * and server is chosen, so turning one off lets the next rule that applies speak instead.
+   */
+  disabledRules?: ReadonlySet<RuleId>;
 }
 
 /** Compares two models; `base` is null for a document the pull request adds. */
@@ -181,9 +186,11 @@ function toFindings(
 ): Finding[] {
   const head = pair.head.operation;
 
-  return [...buckets.values()].map((bucket) => {
+  return [...buckets.values()].flatMap((bucket): Finding[] => {
     const severityOf = (id: RuleId) => options.severities?.[id] ?? ruleById(id).severity;
-    const ruleId = bucket.rules.reduce((worst, id) =>
+    const enabled = bucket.rules.filter((id) => options.disabledRules?.has(id) !== true);
+    if (enabled.length === 0) return [];
+    const ruleId = enabled.reduce((worst, id) =>
       severityRank(severityOf(id)) > severityRank(severityOf(worst)) ? id : worst,
     );
     const rule = ruleById(ruleId);
@@ -214,7 +221,7 @@ function toFindings(
       detail: bucket.details.get(ruleId) ?? after,
     });
 
-    return {
+    const finding: Finding = {
       rule: ruleId,
       severity: severityOf(ruleId),
       operation: operationLabel(head),
@@ -228,6 +235,7 @@ function toFindings(
       location: at ?? places.head,
       baseLocation: places.base,
     };
+    return [finding];
   });
 }
 

@@ -29,8 +29,7 @@ export type Cause =
   | 'channel servers changed'
   | 'protocol changed'
   | 'operation added'
-  | 'document unreadable'
-  | 'reference unresolved';
+  | 'document unreadable';
 
 export type SecurityModel = 'override' | 'additive';
 

@@ -44,12 +44,15 @@ export function formatAlternative(alternative: Pick<EffectiveAlternative, 'terms
   return alternative.terms.map(formatTerm).sort().join(' and ');
 }
 
+/** What an operation that reaches no server offers: nothing can be sent or received. */
+export const NO_REACHABLE_SERVER = 'no reachable server';
+
 /**
  * Groups alternatives by server: `cert (X509) or login (userPassword) on production over TLS`.
  * With no server (a document without servers) only the alternatives are shown.
  */
 export function formatEffective(alternatives: readonly EffectiveAlternative[]): string {
-  if (alternatives.length === 0) return 'no reachable server';
+  if (alternatives.length === 0) return NO_REACHABLE_SERVER;
 
   const byServer = new Map<string | null, EffectiveAlternative[]>();
   for (const alternative of alternatives) {

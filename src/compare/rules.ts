@@ -4,6 +4,7 @@
  * change severities.
  */
 import type { Cause, RuleId, SecurityModel, Severity } from './finding.js';
+import { NO_REACHABLE_SERVER } from './format.js';
 
 export interface MessageContext {
   /** Operation label, e.g. `sendOrder` or `orders.created send`. */
@@ -32,6 +33,11 @@ export interface Rule {
 const via = (context: MessageContext): string =>
   context.server === null ? '' : ` through server ${context.server}`;
 
+// An operation that reached no server before could not be used at all, which is not a
+// requirement; say so instead of "it required no reachable server".
+const requiredBefore = (context: MessageContext): string =>
+  context.before === NO_REACHABLE_SERVER ? 'it reached no server' : `it required ${context.before}`;
+
 const RULE_LIST: readonly Rule[] = [
   {
     id: 'security-removed',
@@ -42,7 +48,7 @@ const RULE_LIST: readonly Rule[] = [
       c.emptyOverride && c.model === 'override'
         ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
           `means no security at all (before: ${c.before}); delete the key to inherit instead.`
-        : `${c.operation} now admits anonymous access${via(c)}; before, it required ${c.before}.`,
+        : `${c.operation} now admits anonymous access${via(c)}; before, ${requiredBefore(c)}.`,
   },
   {
     id: 'security-weakened',
@@ -123,7 +129,10 @@ const RULE_LIST: readonly Rule[] = [
     title: 'Security strengthened',
     why: 'Reported so reviewers see that clients may need new credentials.',
     message: (c) =>
-      `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
+      c.after === c.before
+        ? `${c.operation} is harder to reach${via(c)}: ${c.after} is still required, ` +
+          `${c.causes.includes('protocol changed') ? 'now over TLS' : 'with a stronger definition'}.`
+        : `${c.operation} is harder to reach${via(c)}: ${c.after} instead of ${c.before}.`,
   },
 ];
 

@@ -28,11 +28,14 @@ export const DEFAULT_STRENGTH_CLASSES: Readonly<Record<string, number>> = Object
 });
 
 export function strengthClass(scheme: Scheme, classes: Readonly<Record<string, number>>): number {
+  // Own keys only: a type named `constructor` or `toString` must be an unknown type (class 1),
+  // not a method of Object.prototype that compares as neither weaker nor stronger.
+  const classOf = (key: string) => (Object.hasOwn(classes, key) ? classes[key] : undefined);
   if (scheme.type === 'http') {
     const httpScheme = typeof scheme.definition.scheme === 'string' ? scheme.definition.scheme : '';
-    return classes[`http:${httpScheme}`] ?? classes.http ?? 1;
+    return classOf(`http:${httpScheme}`) ?? classOf('http') ?? 1;
   }
-  return classes[scheme.type] ?? 1;
+  return classOf(scheme.type) ?? 1;
 }
 
 /** How `head` stands against `base`. */
@@ -81,12 +84,19 @@ const API_KEY_PLACEMENT_RANK: Readonly<Record<string, number>> = { header: 2, qu
 function compareApiKeyPlacement(base: Definition, head: Definition): Ordering {
   if (!sameExcept(base, head, new Set(['in']))) return 'incomparable';
 
-  const baseRank = API_KEY_PLACEMENT_RANK[String(base.in)];
-  const headRank = API_KEY_PLACEMENT_RANK[String(head.in)];
+  const baseRank = placementRank(base.in);
+  const headRank = placementRank(head.in);
   if (baseRank === undefined || headRank === undefined || baseRank === headRank) {
     return 'incomparable';
   }
   return headRank > baseRank ? 'stronger' : 'weaker';
+}
+
+/** Only the three placements: `in` may be anything a document says, `constructor` included. */
+function placementRank(placement: unknown): number | undefined {
+  return typeof placement === 'string' && Object.hasOwn(API_KEY_PLACEMENT_RANK, placement)
+    ? API_KEY_PLACEMENT_RANK[placement]
+    : undefined;
 }
 
 /** Flows whose mere presence weakens a scheme: tokens in the browser, or passwords handed over. */

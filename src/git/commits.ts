@@ -49,6 +49,12 @@ export async function resolveLocalCommit(
   }
 }
 
+/**
+ * Every fetch takes only the commit asked for: no tags, and no submodule commits, which a pull
+ * request could otherwise choose by changing a submodule's recorded commit.
+ */
+const FETCH_OPTIONS = ['--no-tags', '--no-recurse-submodules', '--quiet'];
+
 export interface FetchOutcome {
   sha: string | undefined;
   /** What was tried, for the log and for the final error message. */
@@ -67,7 +73,7 @@ export async function ensureLocalCommit(repoDir: string, ref: string): Promise<F
 
   const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
   const depth = shallow === 'true' ? ['--depth=1'] : [];
-  const fetchArgs = ['fetch', '--no-tags', '--quiet', ...depth, '--end-of-options', 'origin', ref];
+  const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
   const fetched = await gitSucceeds(repoDir, fetchArgs);
   const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
   if (!fetched) return { sha: undefined, attempts: [`${ref} is not in the clone`, attempt] };
@@ -91,8 +97,7 @@ export async function findMergeBase(
   assertSafeRef(defaultBranch, 'the default branch');
   const fetched = await gitSucceeds(repoDir, [
     'fetch',
-    '--no-tags',
-    '--quiet',
+    ...FETCH_OPTIONS,
     '--end-of-options',
     'origin',
     `+refs/heads/${defaultBranch}:refs/remotes/origin/${defaultBranch}`,

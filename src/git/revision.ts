@@ -3,12 +3,13 @@
  * `FileSource` over its files. Git is the first choice; the REST API stands in when the commit
  * is not in the local clone and cannot be fetched.
  */
+import { DEFAULT_LIMITS } from '../load/limits.js';
 import { SourceError, type FileSource } from '../load/source.js';
 import { runGit } from './run-git.js';
 import { listTree, SYMLINK_MODE, type TreeEntry } from './tree.js';
 
-/** Largest file read from a revision, in bytes; the engine bounds documents the same way. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Largest file read from a revision, in bytes: the engine's own limit, checked before reading. */
+export const MAX_FILE_BYTES = DEFAULT_LIMITS.maxFileBytes;
 
 export interface Revision {
   /** The commit SHA (or, over the REST API only, the ref as given). */
@@ -25,18 +26,79 @@ export function revisionLabel(side: 'base' | 'head', sha: string): string {
   return `${side} (${/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha})`;
 }
 
+/** A revision's file list by path, and its symbolic links as a tree of path segments. */
+interface FileIndex {
+  byPath: Map<string, TreeEntry>;
+  links: LinkNode;
+}
+
+interface LinkNode {
+  isLink: boolean;
+  children: Map<string, LinkNode>;
+}
+
+function indexFiles(entries: Promise<TreeEntry[]>): Promise<FileIndex> {
+  return entries.then((list) => {
+    const links: LinkNode = { isLink: false, children: new Map() };
+    for (const entry of list) {
+      if (entry.mode !== SYMLINK_MODE) continue;
+      let node = links;
+      for (const segment of entry.path.split('/')) {
+        let child = node.children.get(segment);
+        if (child === undefined) {
+          child = { isLink: false, children: new Map() };
+          node.children.set(segment, child);
+        }
+        node = child;
+      }
+      node.isLink = true;
+    }
+    return { byPath: new Map(list.map((entry) => [entry.path, entry])), links };
+  });
+}
+
+/**
+ * The first folder of `path` that the revision lists as a symbolic link, if any. One walk down
+ * the segments: a `$ref` may spell a path of thousands of them.
+ */
+function linkedFolderOf(links: LinkNode, path: string): string | undefined {
+  const segments = path.split('/');
+  let node = links;
+  let length = 0;
+  for (const segment of segments.slice(0, -1)) {
+    const child = node.children.get(segment);
+    if (child === undefined) return undefined;
+    length += (length === 0 ? 0 : 1) + segment.length;
+    if (child.isLink) return path.slice(0, length);
+    node = child;
+  }
+  return undefined;
+}
+
 /**
  * Looks a path up in the revision's file list and refuses what must not be read: a symbolic
- * link (it could point outside the repository or at a file the author may not name), or a
- * file larger than the limit. Resolves to undefined when there is no file at that path.
+ * link (it could point outside the repository or at a file the author may not name), a path
+ * through a folder that is a symbolic link, or a file larger than the limit. Resolves to
+ * undefined when there is no file at that path.
  */
 async function findReadableEntry(
   revision: Revision,
-  entriesByPath: Promise<Map<string, TreeEntry>>,
+  index: Promise<FileIndex>,
   path: string,
 ): Promise<TreeEntry | undefined> {
-  const entry = (await entriesByPath).get(path);
-  if (entry === undefined) return undefined;
+  const { byPath, links } = await index;
+  const entry = byPath.get(path);
+  if (entry === undefined) {
+    // Git lists a linked folder as one link, never its files, so nothing under it can be read;
+    // naming the link says why better than "does not exist".
+    const link = linkedFolderOf(links, path);
+    if (link === undefined) return undefined;
+    throw new SourceError(
+      path,
+      `${path} in ${revision.label} is under ${link}, a symbolic link; links are not followed, ` +
+        'because they can point outside the repository. Reference the target file instead.',
+    );
+  }
 
   if (entry.mode === SYMLINK_MODE) {
     throw new SourceError(
@@ -48,14 +110,11 @@ async function findReadableEntry(
   if (entry.size !== null && entry.size > MAX_FILE_BYTES) {
     throw new SourceError(
       path,
-      `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit.`,
+      `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte ` +
+        'limit; split it into files that reference each other.',
     );
   }
   return entry;
-}
-
-function indexByPath(entries: Promise<TreeEntry[]>): Promise<Map<string, TreeEntry>> {
-  return entries.then((list) => new Map(list.map((entry) => [entry.path, entry])));
 }
 
 /** A commit present in the local clone, read with `git ls-tree` and `git cat-file`. */
@@ -64,7 +123,7 @@ export class GitRevision implements Revision {
   readonly label: string;
   readonly source: FileSource;
   private entries: Promise<TreeEntry[]> | undefined;
-  private entriesByPath: Promise<Map<string, TreeEntry>> | undefined;
+  private index: Promise<FileIndex> | undefined;
 
   constructor(
     readonly repoDir: string,
@@ -81,8 +140,8 @@ export class GitRevision implements Revision {
   }
 
   private async readFile(path: string): Promise<Uint8Array | undefined> {
-    this.entriesByPath ??= indexByPath(this.listFiles());
-    const entry = await findReadableEntry(this, this.entriesByPath, path);
+    this.index ??= indexFiles(this.listFiles());
+    const entry = await findReadableEntry(this, this.index, path);
     if (entry === undefined) return undefined;
 
     const content = await runGit(this.repoDir, ['cat-file', 'blob', entry.oid], {
@@ -106,7 +165,7 @@ export class RestRevision implements Revision {
   readonly label: string;
   readonly source: FileSource;
   private entries: Promise<TreeEntry[]> | undefined;
-  private entriesByPath: Promise<Map<string, TreeEntry>> | undefined;
+  private index: Promise<FileIndex> | undefined;
 
   constructor(
     private readonly api: RepositoryApi,
@@ -125,8 +184,8 @@ export class RestRevision implements Revision {
   // The tree listing is consulted first: the contents API would follow a symbolic link to its
   // target and return the target's content, which must be refused instead.
   private async readFile(path: string): Promise<Uint8Array | undefined> {
-    this.entriesByPath ??= indexByPath(this.listFiles());
-    const entry = await findReadableEntry(this, this.entriesByPath, path);
+    this.index ??= indexFiles(this.listFiles());
+    const entry = await findReadableEntry(this, this.index, path);
     if (entry === undefined) return undefined;
     return this.api.getFileContent(path, this.sha, entry.oid);
   }

@@ -3,9 +3,10 @@
  * budget is shared by every document of a run, so a pull request with many expensive
  * documents is bounded as a whole, not one document at a time.
  *
- * The clock is checked between steps (each file read, each `$ref` followed, every few
- * thousand YAML nodes); a single parse of one file cannot be interrupted, which is why file
- * size, aliases and depth are bounded separately (limits.ts).
+ * The clock is checked between steps: when a document is admitted, before and after each file
+ * is read and parsed, and at each `$ref` followed while the model is built. One parse of one
+ * file and the comparison of two built models are not interrupted; file size, aliases, depth
+ * (limits.ts) and the number of ways in (model/effective.ts) bound what those cost.
  */
 import { DocumentError } from './errors.js';
 
@@ -61,7 +62,7 @@ export class RunBudget {
     throw new BudgetError(
       file,
       `the review ran out of its time budget of ${formatMillis(this.limits.maxRunMillis)} ` +
-        'while reading this file',
+        'while reading this file; review fewer documents per run (narrow the files input)',
     );
   }
 

@@ -1,5 +1,5 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { DEFAULT_LIMITS } from './limits.js';
 import { SourceError, type FileSource } from './source.js';
@@ -35,9 +35,10 @@ export class FolderSource implements FileSource {
       throw error;
     }
 
+    // `..` as a whole first segment leaves the root; a name like `..schemes.yaml` does not.
     const rootReal = await realpath(this.root);
     const inside = relative(rootReal, real);
-    if (inside === '' || inside.startsWith('..') || inside.startsWith(sep)) {
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
       throw new SourceError(path, `${path} resolves outside ${this.label} and was not read`);
     }
 
@@ -46,7 +47,8 @@ export class FolderSource implements FileSource {
     if (info.size > this.maxFileBytes) {
       throw new SourceError(
         path,
-        `${path} has ${info.size} bytes, over the limit of ${this.maxFileBytes}`,
+        `${path} has ${info.size} bytes, over the limit of ${this.maxFileBytes}; ` +
+          'split it into files that reference each other',
       );
     }
     return readFile(real);

@@ -132,7 +132,12 @@ async function readAndParse(
 }
 
 function tooManyFiles(path: string, limits: Limits): DocumentError {
-  return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced`);
+  return new DocumentError(
+    path,
+    1,
+    1,
+    `more than ${limits.maxFiles} files are referenced; merge small files into fewer ones`,
+  );
 }
 
 type RefTarget = { ok: true; path: string; pointer: string } | { ok: false; reason: string };
@@ -218,7 +223,10 @@ export class RefResolver {
       this.budget?.check(currentFile);
       this.resolutions += 1;
       if (this.resolutions > this.limits.maxRefs) {
-        return fail(`more than ${this.limits.maxRefs} references were followed`);
+        return fail(
+          `more than ${this.limits.maxRefs} references were followed; ` +
+            'split the document, or shorten chains of $refs that point at other $refs',
+        );
       }
 
       const target = refTarget(currentFile, ref);

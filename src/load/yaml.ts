@@ -116,6 +116,9 @@ function keyOffsetsOf(node: YamlNode): Map<string, number> {
  * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
  * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
  * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ * `prettyErrors` is off for the same reason: it copies the source line into every error, and
+ * one long line of thousands of bad escapes made it quadratic (seconds for 100 kB). Only the
+ * first error is reported, and its line and column come from the line counter.
  */
 export function yamlParseOptions(limits: Limits, lineCounter: LineCounter) {
   return {
@@ -123,7 +126,7 @@ export function yamlParseOptions(limits: Limits, lineCounter: LineCounter) {
     uniqueKeys: false,
     maxAliasCount: limits.maxAliases,
     lineCounter,
-    prettyErrors: true,
+    prettyErrors: false,
   } as const;
 }
 
@@ -135,6 +138,8 @@ export interface ParsedFile {
   /** Every `$ref` string met in the file, to load the files they name before modelling. */
   refs: string[];
 }
+
+const FLATTEN = 'flatten it, or move the deep part to a file of its own and $ref it';
 
 /** Decodes and parses a file; throws `DocumentError` with file, line and column on bad input. */
 export function parseYamlFile(
@@ -148,7 +153,8 @@ export function parseYamlFile(
       path,
       1,
       1,
-      `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}`,
+      `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}; ` +
+        'split it into files that reference each other',
     );
   }
 
@@ -158,9 +164,15 @@ export function parseYamlFile(
 
   const firstError = document.errors[0];
   if (firstError) {
-    const where = firstError.linePos?.[0] ?? { line: 1, col: 1 };
-    const reason = firstError.message.split('\n')[0] ?? firstError.message;
-    throw new DocumentError(path, where.line, where.col, reason.replace(/ at line \d+.*$/, ''));
+    const where = lineCounter.linePos(firstError.pos[0]);
+    // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
+    // own walk can count levels, and yaml reports that as a resource exhaustion.
+    const reason =
+      firstError.code === 'RESOURCE_EXHAUSTION'
+        ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+          `levels; ${FLATTEN}`
+        : (firstError.message.split('\n')[0] ?? firstError.message);
+    throw new DocumentError(path, where.line, where.col, reason);
   }
 
   const walker = new Walker(path, document, lineCounter, limits, positions);
@@ -178,7 +190,7 @@ function decodeUtf8(path: string, bytes: Uint8Array): string {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
-    throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text');
+    throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text; save it as UTF-8');
   }
 }
 
@@ -200,7 +212,7 @@ class Walker {
     if (node === null) return null;
 
     if (depth > this.limits.maxDepth) {
-      this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels`);
+      this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels; ${FLATTEN}`);
     }
 
     if (isAlias(node)) return this.aliasValue(node, depth);
@@ -218,7 +230,11 @@ class Walker {
   private aliasValue(node: YamlNode & { source: string }, depth: number): unknown {
     this.aliasCount += 1;
     if (this.aliasCount > this.limits.maxAliases) {
-      this.fail(node, `more than ${this.limits.maxAliases} aliases`);
+      this.fail(
+        node,
+        `more than ${this.limits.maxAliases} aliases; ` +
+          'define the repeated part once under components and $ref it',
+      );
     }
 
     const target = isAlias(node) ? node.resolve(this.document) : undefined;

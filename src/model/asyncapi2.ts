@@ -8,7 +8,7 @@
  */
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
-import { isMap, ModelContext, type YamlMap } from './context.js';
+import { describeValue, isMap, ModelContext, type YamlMap } from './context.js';
 import { makeScheme, SCOPED_TYPES, sortedUnique } from './schemes.js';
 import type {
   Action,
@@ -157,7 +157,7 @@ class Reader2 {
         names.push(name);
       } else {
         this.context.notice(
-          `channel ${address} lists server ${String(name)}, which is not declared in servers; ` +
+          `channel ${address} lists server ${describeValue(name)}, which is not declared in servers; ` +
             'no operation can be reached through it',
           itemAt,
         );

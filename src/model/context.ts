@@ -140,6 +140,16 @@ export class ModelContext {
   }
 }
 
+/**
+ * A document value as a message quotes it: scalars as written, containers by kind. Mappings
+ * have no prototype (yaml.ts), so `String()` on one throws instead of printing.
+ */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a mapping';
+  return String(value);
+}
+
 export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

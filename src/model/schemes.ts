@@ -75,7 +75,9 @@ function normalise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalise);
   if (typeof value !== 'object' || value === null) return value;
 
-  const result: Record<string, unknown> = {};
+  // No prototype, as the parsed mappings: a `__proto__` key stays a key, and no inherited
+  // property can stand in for a field the document did not write.
+  const result = Object.create(null) as Record<string, unknown>;
   for (const [key, child] of Object.entries(value)) {
     if (DESCRIPTIVE_FIELDS.has(key) || key.startsWith('x-')) continue;
     result[key] = normalise(child);

@@ -65,7 +65,10 @@ export interface Policy {
   model: SecurityModel;
   /** Globs of the documents to review; empty: the default selection. */
   files: string[];
-  engine: Pick<EngineOptions, 'severities' | 'strengthClasses' | 'extraTlsProtocols'>;
+  engine: Pick<
+    EngineOptions,
+    'severities' | 'disabledRules' | 'strengthClasses' | 'extraTlsProtocols'
+  >;
   /** Rules whose findings are dropped. */
   off: ReadonlySet<RuleId>;
   accept: readonly AcceptEntry[];
@@ -104,6 +107,7 @@ export function resolvePolicy(
     files: overriddenFiles ?? config.files ?? [],
     engine: {
       severities,
+      disabledRules: off,
       ...(config['strength-classes'] ? { strengthClasses: config['strength-classes'] } : {}),
       ...(config['tls-protocols'] ? { extraTlsProtocols: config['tls-protocols'] } : {}),
     },

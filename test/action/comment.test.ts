@@ -110,6 +110,8 @@ function fakeApi(
       calls.push(`update ${id} ${body.split('\n')[1] ?? ''}`);
       return Promise.resolve(comment({ id, body, url: 'updated-url' }));
     },
+    createCheckRun: () => Promise.reject(new Error('unused')),
+    updateCheckRun: () => Promise.reject(new Error('unused')),
     getTree: () => Promise.reject(new Error('unused')),
     getFileContent: () => Promise.reject(new Error('unused')),
   };

@@ -1,7 +1,8 @@
 /**
- * A local stand-in for the GitHub REST API: just the issue-comment endpoints the Action uses,
- * with pagination, a GET /user that refuses installation tokens as GitHub does, and a switch
- * that makes comment creation answer 403 like a fork's read-only token.
+ * A local stand-in for the GitHub REST API: just the issue-comment and check-run endpoints the
+ * Action uses, with pagination, a GET /user that refuses installation tokens as GitHub does,
+ * GitHub's limit of 50 annotations per check-run request, and switches that make comment or
+ * check-run writes answer 403 like a read-only token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,13 +21,41 @@ export interface StoredComment {
   html_url: string;
 }
 
+/** A check run as the fake keeps it: the last request's fields, and every annotation sent. */
+export interface StoredCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  html_url: string;
+  output: { title: string; summary: string };
+  annotations: Record<string, unknown>[];
+  /** How many annotations each request carried, in order: the create first. */
+  batches: number[];
+}
+
 export interface FakeGitHub {
   url: string;
   requests: RecordedRequest[];
   comments: StoredComment[];
+  checkRuns: StoredCheckRun[];
   /** When true, creating or updating a comment answers 403 "Resource not accessible…". */
   refuseWrites: boolean;
+  /** When true, creating or updating a check run answers 403, as without `checks: write`. */
+  refuseChecks: boolean;
   close(): Promise<void>;
+}
+
+/** GitHub refuses more than 50 annotations in one create or update request. */
+const MAX_ANNOTATIONS_PER_REQUEST = 50;
+
+interface CheckRunBody {
+  name?: string;
+  head_sha?: string;
+  status?: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string; annotations?: Record<string, unknown>[] };
 }
 
 const FORBIDDEN = {
@@ -59,12 +88,47 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
       user: { login: `reviewer-${index % 3}`, type: 'User' },
       html_url: `https://github.com/${owner}/${repo}/pull/7#issuecomment-${index}`,
     })),
+    checkRuns: [],
     refuseWrites: false,
+    refuseChecks: false,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
   const commentsPath = new RegExp(`^/repos/${owner}/${repo}/issues/(\\d+)/comments$`);
   const commentPath = new RegExp(`^/repos/${owner}/${repo}/issues/comments/(\\d+)$`);
+  const checkRunsPath = `/repos/${owner}/${repo}/check-runs`;
+  const checkRunPath = new RegExp(`^/repos/${owner}/${repo}/check-runs/(\\d+)$`);
+
+  const tooManyAnnotations = (body: CheckRunBody) =>
+    (body.output?.annotations?.length ?? 0) > MAX_ANNOTATIONS_PER_REQUEST;
+  const checkRunView = (run: StoredCheckRun) => ({
+    id: run.id,
+    node_id: `CR_${run.id}`,
+    head_sha: run.head_sha,
+    name: run.name,
+    url: `${fake.url}${checkRunsPath}/${run.id}`,
+    html_url: run.html_url,
+    details_url: null,
+    status: run.status,
+    conclusion: run.conclusion,
+    started_at: null,
+    completed_at: null,
+    external_id: null,
+    check_suite: null,
+    output: {
+      ...run.output,
+      text: null,
+      annotations_count: run.annotations.length,
+      annotations_url: `${fake.url}${checkRunsPath}/${run.id}/annotations`,
+    },
+    app: null,
+    pull_requests: [],
+  });
+  const annotationLimit = {
+    message: 'Validation Failed',
+    errors: [`Only ${MAX_ANNOTATIONS_PER_REQUEST} annotations are accepted per request`],
+    status: '422',
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', fake.url);
@@ -106,6 +170,42 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
       if (existing === undefined) return send(response, 404, { message: 'Not Found' });
       existing.body = (body as { body: string }).body;
       return send(response, 200, existing);
+    }
+
+    if (method === 'POST' && url.pathname === checkRunsPath) {
+      if (fake.refuseChecks) return send(response, 403, FORBIDDEN);
+      const request = (body ?? {}) as CheckRunBody;
+      if (tooManyAnnotations(request)) return send(response, 422, annotationLimit);
+      const id = nextId++;
+      const stored: StoredCheckRun = {
+        id,
+        name: request.name ?? '',
+        head_sha: request.head_sha ?? '',
+        status: request.conclusion === undefined ? (request.status ?? 'queued') : 'completed',
+        conclusion: request.conclusion ?? null,
+        html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
+        output: { title: request.output?.title ?? '', summary: request.output?.summary ?? '' },
+        annotations: [...(request.output?.annotations ?? [])],
+        batches: [request.output?.annotations?.length ?? 0],
+      };
+      fake.checkRuns.push(stored);
+      return send(response, 201, checkRunView(stored));
+    }
+
+    const checkRun = checkRunPath.exec(url.pathname);
+    if (method === 'PATCH' && checkRun) {
+      if (fake.refuseChecks) return send(response, 403, FORBIDDEN);
+      const request = (body ?? {}) as CheckRunBody;
+      if (tooManyAnnotations(request)) return send(response, 422, annotationLimit);
+      const stored = fake.checkRuns.find((run) => run.id === Number(checkRun[1]));
+      if (stored === undefined) return send(response, 404, { message: 'Not Found' });
+      // As on GitHub, the annotations of an update are added to those already there.
+      stored.annotations.push(...(request.output?.annotations ?? []));
+      stored.batches.push(request.output?.annotations?.length ?? 0);
+      if (request.output?.title !== undefined) stored.output.title = request.output.title;
+      if (request.output?.summary !== undefined) stored.output.summary = request.output.summary;
+      if (request.conclusion !== undefined) stored.conclusion = request.conclusion;
+      return send(response, 200, checkRunView(stored));
     }
 
     send(response, 404, { message: 'Not Found' });

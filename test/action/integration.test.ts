@@ -2,14 +2,18 @@
  * Runs the bundled Action (`dist/index.js`, built into a temporary folder) the way the runner
  * does: INPUT_* variables, an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, in a
  * shallow clone of a real repository, against a local stand-in for the REST API. Every request
- * the Action makes is checked against GitHub's OpenAPI description.
+ * the Action makes is checked against GitHub's OpenAPI description. Later blocks cover the
+ * configuration file read at the base revision, accept entries and their expiry, the accept
+ * label, the SARIF file and the check run.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_INPUTS } from '../../src/settings.js';
 import { createTempRepo, git, shallowClone, type TempRepo } from '../git/temp-repo.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { checkAgainstOpenApi } from './openapi.js';
 
@@ -76,11 +80,18 @@ let fixedSha: string;
 let weakenedClone: string;
 let fixedClone: string;
 
+/** What the event payload says beyond the head: the base commit and the pull request's labels. */
+interface EventOptions {
+  base?: string;
+  labels?: string[];
+}
+
 async function runAction(
   github: FakeGitHub,
   workspace: string,
   headSha: string,
   inputs: Record<string, string> = {},
+  event: EventOptions = {},
 ): Promise<RunResult> {
   const runDir = mkdtempSync(join(workDir, 'run-'));
   const eventPath = join(runDir, 'event.json');
@@ -95,25 +106,20 @@ async function runAction(
       number: PULL_REQUEST,
       pull_request: {
         number: PULL_REQUEST,
-        base: { sha: baseSha, ref: 'main' },
+        base: { sha: event.base ?? baseSha, ref: 'main' },
         head: { sha: headSha, ref: 'feature' },
+        labels: (event.labels ?? []).map((name, index) => ({ id: index + 1, name })),
       },
       repository: { default_branch: 'main', name: REPO, owner: { login: OWNER } },
     }),
   );
 
-  // The runner passes every input, defaults included, as INPUT_<NAME> with dashes kept.
+  // The runner passes every input, defaults included, as INPUT_<NAME> with dashes kept; the
+  // defaults are action.yml's, which ACTION_INPUTS mirrors (settings.test.ts checks it).
+  const defaults = Object.entries(ACTION_INPUTS).map(([name, input]) => [name, input.default]);
   const inputValues: Record<string, string> = {
+    ...(Object.fromEntries(defaults) as Record<string, string>),
     'github-token': 'ghs_test_token',
-    files: '',
-    'base-ref': '',
-    'head-ref': '',
-    'fail-on-severity': 'high',
-    'warn-only': 'false',
-    model: 'override',
-    'comment-summary-in-pr': 'on-failure',
-    annotations: 'true',
-    'job-summary': 'true',
     ...inputs,
   };
   const env: NodeJS.ProcessEnv = {
@@ -353,9 +359,7 @@ describe.skipIf(!existsSync(B2_BASE) || !existsSync(B2_HEAD))('a real corpus cha
       const head = history.commit('Refactor cmfutures specs');
       const clone = shallowClone(history);
 
-      const saved = baseSha;
-      baseSha = base;
-      const run = await runAction(github, clone, head).finally(() => (baseSha = saved));
+      const run = await runAction(github, clone, head, {}, { base });
 
       expect(run.exitCode).toBe(1);
       const [comment] = ourComments(github);
@@ -372,6 +376,412 @@ describe.skipIf(!existsSync(B2_BASE) || !existsSync(B2_HEAD))('a real corpus cha
     } finally {
       await github.close();
       history.cleanup();
+    }
+  });
+});
+
+// The policy: a configuration file on the base branch that raises nothing, lowers the transport
+// rule to medium, accepts one finding until 2099 and had accepted another until 2020. The pull
+// request opens two orders operations, moves the partner server to plaintext and, in the same
+// change, relaxes the configuration file, which must not count while config-from is base.
+const CONFIG_PATH = '.github/asyncapi-security-review.yml';
+const BASE_CONFIG = `rules:
+  transport-downgraded: medium
+accept:
+  - rule: security-removed
+    operation: sendOrder
+    reason: The order gateway authenticates every client (SEC-1).
+    expires: 2099-12-31
+  - rule: security-removed
+    operation: cancelOrder
+    reason: Exception for the migration (SEC-2).
+    expires: 2020-01-31
+`;
+const HEAD_CONFIG = 'fail-on-severity: none\n';
+
+function ordersDocument(operationSecurity: string): string {
+  return `asyncapi: 3.0.0
+info: { title: Orders, version: 1.0.0 }
+servers:
+  production:
+    host: broker.example.com
+    protocol: mqtts
+    security:
+      - $ref: '#/components/securitySchemes/cert'
+channels:
+  orders: { address: orders }
+  cancellations: { address: cancellations }
+operations:
+  sendOrder:
+    action: send
+    channel: { $ref: '#/channels/orders' }
+${operationSecurity}  cancelOrder:
+    action: send
+    channel: { $ref: '#/channels/cancellations' }
+${operationSecurity}components:
+  securitySchemes:
+    cert: { type: X509 }
+`;
+}
+
+function partnersDocument(protocol: string): string {
+  return `asyncapi: 3.0.0
+info: { title: Partners, version: 1.0.0 }
+servers:
+  partners:
+    host: partners.example.com
+    protocol: ${protocol}
+    security:
+      - $ref: '#/components/securitySchemes/cert'
+channels:
+  shipments: { address: shipments }
+operations:
+  receiveShipment:
+    action: receive
+    channel: { $ref: '#/channels/shipments' }
+components:
+  securitySchemes:
+    cert: { type: X509 }
+`;
+}
+
+interface OutputFinding {
+  rule: string;
+  severity: string;
+  operation: string;
+  fingerprint: string;
+  accepted: { by: string; reason: string; expires: string | null; line: number | null } | null;
+}
+
+function outputFindings(run: RunResult): Map<string, OutputFinding> {
+  const findings = JSON.parse(run.outputs.findings ?? '[]') as OutputFinding[];
+  return new Map(findings.map((finding) => [finding.operation, finding]));
+}
+
+describe('the bundled Action with a configuration file', () => {
+  let repo: TempRepo | undefined;
+  let base: string;
+  let head: string;
+  let clone: string;
+  let github: FakeGitHub;
+
+  beforeAll(async () => {
+    repo = createTempRepo();
+    repo.write(CONFIG_PATH, BASE_CONFIG);
+    repo.write('orders.yaml', ordersDocument(''));
+    repo.write('partners.yaml', partnersDocument('mqtts'));
+    base = repo.commit('policy and documents');
+    git(repo.dir, 'checkout', '-q', '-b', 'feature');
+    repo.write(CONFIG_PATH, HEAD_CONFIG);
+    repo.write('orders.yaml', ordersDocument('    security: []\n'));
+    repo.write('partners.yaml', partnersDocument('mqtt'));
+    head = repo.commit('open the orders operations, plaintext partners, relax the policy');
+    clone = shallowClone(repo, 'feature');
+    github = await startFakeGitHub(OWNER, REPO);
+  }, 120_000);
+
+  afterAll(async () => {
+    await github.close();
+    repo?.cleanup();
+  });
+
+  it('applies the base revision file: severity, accepted and expired entries', async () => {
+    github.requests.length = 0;
+    const run = await runAction(github, clone, head, {}, { base });
+
+    // cancelOrder's entry expired, so its critical finding fails the step; sendOrder's holds.
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.failed).toBe('true');
+    expect(run.stdout).toContain(
+      '::error::2 finding(s) not accepted (1 accepted); the worst is critical, which reaches ' +
+        'fail-on-severity high.',
+    );
+    const findings = outputFindings(run);
+    expect(findings.get('sendOrder')).toMatchObject({
+      rule: 'security-removed',
+      accepted: {
+        by: 'config',
+        reason: 'The order gateway authenticates every client (SEC-1).',
+        expires: '2099-12-31',
+        line: 4,
+      },
+    });
+    expect(findings.get('cancelOrder')).toMatchObject({ rule: 'security-removed', accepted: null });
+    // The base file lowers the transport rule; the head file, which does not, is not read.
+    expect(findings.get('receiveShipment')).toMatchObject({
+      rule: 'transport-downgraded',
+      severity: 'medium',
+    });
+    for (const finding of findings.values()) expect(finding.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+
+    // The expired entry warns at its line, with a title; the accepted finding is a notice.
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::warning title=Configuration::${CONFIG_PATH.replace(/\./g, '\\.')}:8: accept entry ` +
+          'for security-removed on cancelOrder expired on 2020-01-31 and no longer applies',
+        'm',
+      ),
+    );
+    // Annotation properties are escaped by @actions/core: the comma of the title is %2C.
+    expect(run.stdout).toMatch(
+      new RegExp(
+        String.raw`^::notice title=security-removed \(critical%2C accepted\),` +
+          String.raw`file=orders\.yaml,line=\d+::Accepted: The order gateway`,
+        'm',
+      ),
+    );
+
+    const configuration = JSON.parse(run.outputs.configuration ?? '{}') as Record<string, unknown>;
+    expect(configuration).toEqual({
+      file: CONFIG_PATH,
+      from: 'base',
+      revision: base,
+      description: `Configuration: ${CONFIG_PATH} from the base revision (${base.slice(0, 12)}).`,
+    });
+
+    const [comment] = ourComments(github);
+    const body = comment?.body ?? '';
+    const short = base.slice(0, 12);
+    const origin = `Configuration: \`${CONFIG_PATH}\` from the base revision (\`${short}\`).`;
+    for (const text of [run.summary, body]) {
+      expect(text).toContain(origin);
+      expect(text).toContain('`security-removed` on `sendOrder` (accepted)');
+      expect(text).toContain('**Accepted** in the configuration (line 4), until 2099-12-31');
+      expect(text).toContain('🟠 medium: `transport-downgraded` on `receiveShipment`');
+      expect(text).toMatch(/⚠️ `\.github\/asyncapi-security-review\.yml` line 8: accept entry/);
+      // The head's edit of the file is named, so its author knows why it has no effect.
+      expect(text).toContain('the head revision changes');
+    }
+    expectDocumentedRequests(github);
+  });
+
+  it('reads the head revision file with config-from: head', async () => {
+    const run = await runAction(github, clone, head, { 'config-from': 'head' }, { base });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.failed).toBe('false');
+    expect(JSON.parse(run.outputs.configuration ?? '{}')).toMatchObject({
+      file: CONFIG_PATH,
+      from: 'head',
+      revision: head,
+    });
+    // Without the base file's rule, the transport finding keeps its default severity.
+    expect(outputFindings(run).get('receiveShipment')?.severity).toBe('high');
+    expect(run.summary).toContain(`from the head revision (\`${head.slice(0, 12)}\`)`);
+  });
+
+  it('accepts every finding when the pull request carries the accept label', async () => {
+    const run = await runAction(
+      github,
+      clone,
+      head,
+      { 'accept-label': 'security-reviewed', 'comment-summary-in-pr': 'always' },
+      { base, labels: ['documentation', 'security-reviewed'] },
+    );
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.failed).toBe('false');
+    const findings = outputFindings(run);
+    // An accept entry that applies is named first; the label covers the rest.
+    expect(findings.get('sendOrder')?.accepted?.by).toBe('config');
+    expect(findings.get('cancelOrder')?.accepted?.by).toBe('label');
+    expect(findings.get('receiveShipment')?.accepted?.by).toBe('label');
+
+    const [comment] = ourComments(github);
+    expect(comment?.body).toContain('`security-removed` on `cancelOrder` (accepted)');
+    expect(comment?.body).toContain('**Accepted** by label');
+    expect(run.stdout).not.toMatch(/^::error/m);
+    expectDocumentedRequests(github);
+  });
+
+  it('still fails when accept-label is set and the pull request lacks the label', async () => {
+    const run = await runAction(
+      github,
+      clone,
+      head,
+      { 'accept-label': 'security-reviewed' },
+      { base, labels: ['documentation'] },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(outputFindings(run).get('cancelOrder')?.accepted).toBeNull();
+  });
+
+  it('writes a valid SARIF file with paths from the repository root', async () => {
+    const run = await runAction(
+      github,
+      clone,
+      head,
+      { 'sarif-file': 'reports/asyncapi.sarif', 'comment-summary-in-pr': 'never' },
+      { base },
+    );
+    expect(run.exitCode).toBe(1);
+
+    const path = join(clone, 'reports', 'asyncapi.sarif');
+    const log = JSON.parse(readFileSync(path, 'utf8')) as {
+      runs: {
+        results: {
+          ruleId: string;
+          level: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          suppressions: { status: string; justification: string }[];
+          partialFingerprints: Record<string, string>;
+        }[];
+        invocations: { toolConfigurationNotifications?: { message: { text: string } }[] }[];
+        properties: { configuration: string };
+      }[];
+    };
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+
+    const [sarifRun] = log.runs;
+    const results = sarifRun?.results ?? [];
+    expect(results).toHaveLength(3);
+    const uris = results.map(
+      (result) => result.locations[0]?.physicalLocation.artifactLocation.uri,
+    );
+    expect(new Set(uris)).toEqual(new Set(['orders.yaml', 'partners.yaml']));
+    const accepted = results.filter((result) => result.suppressions.length > 0);
+    expect(accepted).toEqual([
+      expect.objectContaining({
+        suppressions: [
+          expect.objectContaining({
+            status: 'accepted',
+            justification: 'The order gateway authenticates every client (SEC-1).',
+          }),
+        ],
+      }),
+    ]);
+    const fingerprints = outputFindings(run);
+    for (const result of results) {
+      expect(Object.values(result.partialFingerprints)).toHaveLength(1);
+      const fingerprint = Object.values(result.partialFingerprints)[0];
+      expect([...fingerprints.values()].map((finding) => finding.fingerprint)).toContain(
+        fingerprint,
+      );
+    }
+    expect(sarifRun?.invocations[0]?.toolConfigurationNotifications).toContainEqual(
+      expect.objectContaining({
+        message: { text: expect.stringContaining('expired on 2020-01-31') as string },
+      }),
+    );
+    expect(sarifRun?.properties.configuration).toBe(
+      `Configuration: ${CONFIG_PATH} from the base revision (${base.slice(0, 12)}).`,
+    );
+  });
+});
+
+// 120 operations that all lose their server's security: more annotations than a step shows
+// (10 per level) and than one check-run request takes (50).
+const MANY_OPERATIONS = 120;
+
+function manyOperationsDocument(secured: boolean): string {
+  const ids = Array.from({ length: MANY_OPERATIONS }, (_, index) =>
+    String(index + 1).padStart(3, '0'),
+  );
+  const security = ['    security:', "      - $ref: '#/components/securitySchemes/cert'"];
+  return [
+    'asyncapi: 3.0.0',
+    'info: { title: Fleet, version: 1.0.0 }',
+    'servers:',
+    '  production:',
+    '    host: broker.example.com',
+    '    protocol: mqtts',
+    ...(secured ? security : []),
+    'channels:',
+    ...ids.map((id) => `  channel${id}: { address: fleet/${id} }`),
+    'operations:',
+    ...ids.map(
+      (id) => `  publish${id}: { action: send, channel: { $ref: '#/channels/channel${id}' } }`,
+    ),
+    'components:',
+    '  securitySchemes:',
+    '    cert: { type: X509 }',
+    '',
+  ].join('\n');
+}
+
+describe('the bundled Action with check-run: true', () => {
+  let repo: TempRepo | undefined;
+  let base: string;
+  let head: string;
+  let clone: string;
+
+  beforeAll(() => {
+    repo = createTempRepo();
+    repo.write('fleet.yaml', manyOperationsDocument(true));
+    base = repo.commit('secured fleet');
+    git(repo.dir, 'checkout', '-q', '-b', 'feature');
+    repo.write('fleet.yaml', manyOperationsDocument(false));
+    head = repo.commit('drop the server security');
+    clone = shallowClone(repo, 'feature');
+  }, 120_000);
+
+  afterAll(() => repo?.cleanup());
+
+  it('sends every annotation in batches of 50 on one check run for the head commit', async () => {
+    const github = await startFakeGitHub(OWNER, REPO);
+    try {
+      const run = await runAction(github, clone, head, { 'check-run': 'true' }, { base });
+
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs['finding-count']).toBe(String(MANY_OPERATIONS));
+      expect(github.checkRuns).toHaveLength(1);
+      const [checkRun] = github.checkRuns;
+      expect(checkRun).toMatchObject({
+        name: 'AsyncAPI Security Review',
+        head_sha: head,
+        status: 'completed',
+        conclusion: 'failure',
+        output: { title: `${MANY_OPERATIONS} findings: ${MANY_OPERATIONS} critical` },
+        batches: [50, 50, 20],
+      });
+      expect(checkRun?.annotations).toHaveLength(MANY_OPERATIONS);
+      const operations = new Set(
+        checkRun?.annotations.map((annotation) => {
+          return /publish\d{3}/.exec(String(annotation.message))?.[0];
+        }),
+      );
+      expect(operations.size).toBe(MANY_OPERATIONS);
+      expect(checkRun?.annotations[0]).toMatchObject({
+        path: 'fleet.yaml',
+        annotation_level: 'failure',
+        title: 'security-removed (critical)',
+      });
+      expect(checkRun?.output.summary).toContain('## AsyncAPI Security Review');
+
+      expect(writes(github)).toEqual([
+        `POST /repos/${OWNER}/${REPO}/issues/${PULL_REQUEST}/comments`,
+        `POST /repos/${OWNER}/${REPO}/check-runs`,
+        `PATCH /repos/${OWNER}/${REPO}/check-runs/${checkRun?.id}`,
+        `PATCH /repos/${OWNER}/${REPO}/check-runs/${checkRun?.id}`,
+      ]);
+      // The step itself still stops at GitHub's 10 error annotations.
+      expect(run.stdout.match(/^::error title=security-removed/gm)).toHaveLength(10);
+      expectDocumentedRequests(github);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('warns with the permission to grant on a 403, and still fails the step', async () => {
+    const github = await startFakeGitHub(OWNER, REPO);
+    github.refuseChecks = true;
+    try {
+      const run = await runAction(github, clone, head, { 'check-run': 'true' }, { base });
+
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.failed).toBe('true');
+      expect(run.stdout).toMatch(
+        /^::warning title=Check run not written::Cannot create the check run: .*\(403\)/m,
+      );
+      expect(run.stdout).toContain('`permissions: checks: write`');
+      expect(run.stdout).toMatch(/^::error::120 finding\(s\); the worst is critical/m);
+      expect(github.checkRuns).toHaveLength(0);
+      // The comment does not depend on the check run.
+      expect(ourComments(github)).toHaveLength(1);
+      expectDocumentedRequests(github);
+    } finally {
+      await github.close();
     }
   });
 });

@@ -2,13 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, AnnotationProperties } from '../../src/action/context.js';
-import type { GitHubApi } from '../../src/action/github-api.js';
 import { run } from '../../src/action/main.js';
-import { reviewDocument } from '../../src/engine.js';
-import type { TreeEntry } from '../../src/git/tree.js';
-import type { InputName } from '../../src/settings.js';
 import { createTempRepo, type TempRepo } from '../git/temp-repo.js';
+import { fakeContext, memoryApi } from './fake-context.js';
 
 const SECURED = `asyncapi: 3.0.0
 info: { title: Orders, version: 1.0.0 }
@@ -26,87 +22,6 @@ components:
     cert: { type: X509 }
 `;
 const UNSECURED = SECURED.replace(/ {4}security: .*\n/, '');
-
-interface Recorded {
-  failed: string[];
-  outputs: Record<string, string>;
-  logs: { level: string; message: string; properties?: AnnotationProperties }[];
-  summaries: string[];
-}
-
-/** A GitHubApi that serves two revisions from memory and records comment writes. */
-function memoryApi(files: Record<string, Record<string, string>>, writes: string[]): GitHubApi {
-  const entries = (ref: string): TreeEntry[] =>
-    Object.entries(files[ref] ?? {}).map(([path, text]) => ({
-      path,
-      mode: path.endsWith('.link') ? '120000' : '100644',
-      oid: `${ref}:${path}`,
-      size: text.length,
-    }));
-  return {
-    getAuthenticatedLogin: () => Promise.resolve(undefined),
-    listIssueComments: () => Promise.resolve([]),
-    createIssueComment: (issue, body) => {
-      writes.push(`create ${issue}`);
-      return Promise.resolve({ id: 1, body, author: 'github-actions[bot]', url: 'url' });
-    },
-    updateIssueComment: () => Promise.reject(new Error('unexpected update')),
-    getTree: (ref) => {
-      if (files[ref] === undefined) return Promise.reject(new Error('Not Found'));
-      return Promise.resolve(entries(ref));
-    },
-    getFileContent: (path, ref) => {
-      const text = files[ref]?.[path];
-      return Promise.resolve(text === undefined ? undefined : new TextEncoder().encode(text));
-    },
-  };
-}
-
-interface FakeOptions {
-  workspace: string;
-  eventName: string;
-  payload: unknown;
-  inputs?: Partial<Record<InputName, string>>;
-  api?: GitHubApi;
-}
-
-function fakeContext(options: FakeOptions): { context: ActionContext; recorded: Recorded } {
-  const recorded: Recorded = { failed: [], outputs: {}, logs: [], summaries: [] };
-  const log = (level: string) => (message: string, properties?: AnnotationProperties) => {
-    recorded.logs.push({ level, message, ...(properties ? { properties } : {}) });
-  };
-  const context: ActionContext = {
-    environment: {
-      eventName: options.eventName,
-      payload: options.payload,
-      payloadProblem: null,
-      sha: 'c'.repeat(40),
-      repository: { owner: 'acme', repo: 'api' },
-      workspace: options.workspace,
-      serverUrl: 'https://github.com',
-      workflow: 'CI',
-      job: 'security',
-    },
-    readInput: (name) => options.inputs?.[name] ?? '',
-    log: {
-      debug: log('debug'),
-      info: log('info'),
-      warning: log('warning'),
-      error: log('error'),
-      notice: log('notice'),
-      group: (_name, body) => body(),
-    },
-    setOutput: (name, value) => (recorded.outputs[name] = value),
-    setFailed: (message) => recorded.failed.push(message),
-    writeSummary: (markdown) => {
-      recorded.summaries.push(markdown);
-      return Promise.resolve();
-    },
-    createGitHubApi: () => options.api ?? memoryApi({}, []),
-    review: reviewDocument,
-  };
-  return { context, recorded };
-}
 
 function pullRequest(base: string, head: string) {
   return { pull_request: { number: 3, base: { sha: base }, head: { sha: head } } };

@@ -49,12 +49,58 @@ describe('parseSettings', () => {
       files: [],
       baseRef: null,
       headRef: null,
-      failOnSeverity: 'high',
+      configFile: null,
+      configFrom: 'base',
+      failOnSeverity: null,
       warnOnly: false,
-      model: 'override',
+      model: null,
+      acceptLabel: null,
       commentSummaryInPr: 'on-failure',
       annotations: true,
       jobSummary: true,
+      checkRun: false,
+      sarifFile: null,
+    });
+  });
+
+  it('reads the defaults of action.yml as not given, so the configuration file decides', () => {
+    const defaults = (name: InputName) => actionYaml.inputs[name]?.default ?? '';
+    const settings = parseSettings(defaults);
+    expect(settings).toMatchObject({
+      failOnSeverity: null,
+      model: null,
+      files: [],
+      configFile: null,
+      configFrom: 'base',
+    });
+    // The effective defaults are in the descriptions, where the README tables show them.
+    expect(ACTION_INPUTS['fail-on-severity'].description).toContain('else high');
+    expect(ACTION_INPUTS.model.description).toContain('else override');
+    expect(ACTION_INPUTS['config-file'].description).toContain(
+      '.github/asyncapi-security-review.yml',
+    );
+  });
+
+  it('reads the configuration, label, check run and SARIF inputs', () => {
+    const settings = parseSettings(
+      inputs({
+        'config-file': ' ci/security.yml ',
+        'config-from': 'head',
+        'accept-label': 'security-reviewed',
+        'check-run': 'true',
+        'sarif-file': 'reports/review.sarif',
+        'fail-on-severity': 'critical',
+        model: 'additive',
+      }),
+    );
+    expect(settings).toMatchObject({
+      configFile: 'ci/security.yml',
+      configFrom: 'head',
+      acceptLabel: 'security-reviewed',
+      checkRun: true,
+      sarifFile: 'reports/review.sarif',
+      failOnSeverity: 'critical',
+      model: 'additive',
     });
   });
 
@@ -80,6 +126,8 @@ describe('parseSettings', () => {
     ['fail-on-severity', 'severe', 'critical, high, medium, low, info, none'],
     ['warn-only', 'yes', 'true'],
     ['model', 'strict', 'override, additive'],
+    ['config-from', 'working-tree', 'base, head'],
+    ['check-run', 'on', 'true'],
   ] as const)('refuses %s=%s, naming the input and the accepted values', (input, value, hint) => {
     const attempt = () => parseSettings(inputs({ [input]: value }));
     expect(attempt).toThrow(SettingsError);

@@ -203,6 +203,18 @@ describe('the command line', () => {
       expect((JSON.parse(outcome.stdout) as JsonReport).findings).toEqual([]);
     });
 
+    it('lets the next rule speak when the worst one is off', async () => {
+      // The head drops an override for a server scheme that is stronger: override-removed (low)
+      // and security-strengthened (info) both apply; off, the first must not hide the second.
+      const pair = ['base.yaml', 'head.yaml'].map((name) =>
+        join(repoRoot, 'test', 'fixtures', 'rule-docs', 'override-removed', 'v2', name),
+      );
+      const config = writeConfig('rules:\n  override-removed: off\n');
+      const outcome = await run('--config', config, '--format', 'json', ...pair);
+      const rules = (JSON.parse(outcome.stdout) as JsonReport).findings.map((f) => f.rule);
+      expect(rules).toEqual(['security-strengthened']);
+    });
+
     it('refuses an invalid file with exit 2, naming the key, the line and the fix', async () => {
       const config = writeConfig('rules:\n  security-weakend: off\n');
       const outcome = await run('--config', config, ...weakened);

@@ -81,7 +81,7 @@ describe('resolvePolicy', () => {
     expect(resolvePolicy(null)).toMatchObject({ failOn: 'high', model: 'override', files: [] });
   });
 
-  it('passes severities, strength classes and TLS protocols to the engine', () => {
+  it('passes severities, rules turned off, strength classes and TLS protocols to the engine', () => {
     const policy = policyFrom(
       [
         'rules: { security-changed: high, override-removed: off }',
@@ -91,6 +91,7 @@ describe('resolvePolicy', () => {
     );
     expect(policy.engine).toEqual({
       severities: { 'security-changed': 'high' },
+      disabledRules: new Set(['override-removed']),
       strengthClasses: { gssapi: 3 },
       extraTlsProtocols: ['solace-secure'],
     });

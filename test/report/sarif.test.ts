@@ -2,11 +2,7 @@
  * The SARIF log validates against the SARIF 2.1.0 JSON schema (the schema file Microsoft ships
  * in @microsoft/jest-sarif, a dev dependency) and carries what code scanning reads.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/compare/rules.js';
@@ -16,24 +12,7 @@ import { applyPolicy, resolvePolicy } from '../../src/policy/policy.js';
 import { pathToUri, renderSarif, ruleDocumentationUrl, toSarif } from '../../src/report/sarif.js';
 import { makeFinding, makeResult } from '../action/factories.js';
 import { reviewFiles } from '../helpers/review.js';
-
-const require = createRequire(import.meta.url);
-const SCHEMA_PATH = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-
-/**
- * The schema is written for draft-04 (`id`, `$schema` draft-04) but uses nothing that differs
- * from draft-07 (no boolean exclusiveMinimum), so Ajv 8 checks it once those two are removed.
- * Its `language` pattern ends in a stray `]`, valid only without the `u` flag, as the schema's
- * own tools compile it: hence `unicodeRegExp: false`.
- */
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
-  delete schema.$schema;
-  delete schema.id;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats.default(ajv);
-  return ajv.compile(schema);
-}
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
 const validate = sarifValidator();
 

@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { DocumentReview } from '../../src/compare/finding.js';
-import { RunBudget } from '../../src/load/budget.js';
+import { reviewDocument } from '../../src/engine.js';
+import { DEFAULT_BUDGET, RunBudget } from '../../src/load/budget.js';
+import { FolderSource } from '../../src/load/folder.js';
 import { DEFAULT_LIMITS } from '../../src/load/limits.js';
 import { asyncapi3, createWorkspace, type Workspace } from './fixtures.js';
 import { expectAbsent, expectInert, renderAll } from './outputs.js';
@@ -14,13 +16,38 @@ import { expectAbsent, expectInert, renderAll } from './outputs.js';
 let workspace: Workspace;
 afterEach(() => workspace.cleanup());
 
-/** Exactly one `document-invalid` whose message matches `reason`; outputs inert and clean. */
-async function expectInvalid(review: DocumentReview, reason: RegExp, payload: string[] = []) {
+interface Expected {
+  reason: RegExp;
+  /** The line the finding points at; the file is always the head document. */
+  line: number;
+  /** What the author can do about it, said in the message. */
+  fix: RegExp;
+  /** Text of the document that must reach no output. */
+  payload?: string[];
+}
+
+/**
+ * Exactly one `document-invalid` that names the file, the line, the reason and the fix, in the
+ * finding and in its message; every output inert and free of the payload.
+ */
+async function expectInvalid(review: DocumentReview, expected: Expected) {
   expect(review.findings.map((finding) => finding.rule)).toEqual(['document-invalid']);
-  expect(review.findings[0]?.message).toMatch(reason);
+  const [finding] = review.findings;
+  expect(finding?.location).toMatchObject({ file: 'head.yaml', line: expected.line });
+  expect(finding?.message).toContain(`head.yaml line ${expected.line}, column `);
+  expect(finding?.message).toMatch(expected.reason);
+  expect(finding?.message).toMatch(expected.fix);
+
   const outputs = await renderAll(review);
-  expectAbsent(outputs, payload);
+  expectAbsent(outputs, expected.payload ?? []);
   expectInert(outputs, 1);
+}
+
+/** The 1-based line of the first line of `text` that contains `needle`. */
+function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((line) => line.includes(needle));
+  if (index === -1) throw new Error(`${needle} is not in the document`);
+  return index + 1;
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; millis: number }> {
@@ -42,10 +69,15 @@ function aliasBomb(levels: number, width: number): string {
 describe('YAML aliases', () => {
   it('refuse a billion-laughs bomb past the alias limit', async () => {
     workspace = createWorkspace();
-    const { value, millis } = await timed(() =>
-      workspace.review(asyncapi3({ extra: aliasBomb(12, 100) })),
-    );
-    await expectInvalid(value, /more than 1000 aliases/, ['LOLPAYLOAD']);
+    const head = asyncapi3({ extra: aliasBomb(12, 100) });
+    const { value, millis } = await timed(() => workspace.review(head));
+    // 100 aliases a level: the 1,001st is on level 11.
+    await expectInvalid(value, {
+      reason: /more than 1000 aliases/,
+      line: lineOf(head, '  l11: &l11'),
+      fix: /define the repeated part once under components and \$ref it/,
+      payload: ['LOLPAYLOAD'],
+    });
     expect(millis).toBeLessThan(2_000);
   });
 
@@ -67,8 +99,13 @@ describe('YAML aliases', () => {
 
   it('refuse an alias that contains itself', async () => {
     workspace = createWorkspace();
-    const review = await workspace.review(asyncapi3({ extra: 'x-self: &self [*self]\n' }));
-    await expectInvalid(review, /alias|anchor/);
+    const head = asyncapi3({ extra: 'x-self: &self [*self]\n' });
+    const review = await workspace.review(head);
+    expect(review.findings.map((finding) => finding.rule)).toEqual(['document-invalid']);
+    expect(review.findings[0]?.location).toMatchObject({ file: 'head.yaml' });
+    expect(review.findings[0]?.location.line).toBe(lineOf(head, 'x-self'));
+    expect(review.findings[0]?.message).toMatch(/alias|anchor/);
+    expectInert(await renderAll(review), 1);
   });
 });
 
@@ -82,14 +119,31 @@ describe('nesting', () => {
     ],
   ])('is bounded in %s collections', async (kind, nest) => {
     workspace = createWorkspace();
-    // Block nesting costs depth² bytes of indentation: 2,000 levels are already 2 MB.
-    for (const depth of [DEFAULT_LIMITS.maxDepth + 10, kind === 'flow' ? 20_000 : 2_000]) {
-      const { value, millis } = await timed(() =>
-        workspace.review(asyncapi3({ extra: nest(depth) })),
-      );
-      await expectInvalid(value, /nesting is deeper than|deep|nest|stack/i);
-      expect(millis).toBeLessThan(5_000);
-    }
+    const deepLimit = DEFAULT_LIMITS.maxDepth;
+
+    // Just past the limit: our walk counts the levels and names the first one too deep, on
+    // the x-deep line in flow style; in block style each level is a line, x-deep's value the
+    // first.
+    const head = asyncapi3({ extra: nest(deepLimit + 10) });
+    const deepLine = lineOf(head, 'x-deep:');
+    await expectInvalid(await workspace.review(head), {
+      reason: /nesting is deeper than 200 levels/,
+      line: kind === 'flow' ? deepLine : deepLine + deepLimit + 1,
+      fix: /flatten it, or move the deep part to a file of its own and \$ref it/,
+    });
+
+    // Far past it: yaml composes recursively and runs out of stack first, at the level where
+    // it did. Block nesting costs depth² bytes of indentation: 2,000 levels are already 2 MB.
+    const deeper = asyncapi3({ extra: nest(kind === 'flow' ? 20_000 : 2_000) });
+    const { value, millis } = await timed(() => workspace.review(deeper));
+    const [finding] = value.findings;
+    expect(finding?.location.line).toBeGreaterThanOrEqual(lineOf(deeper, 'x-deep:'));
+    await expectInvalid(value, {
+      reason: /nesting is too deep for the parser, far deeper than the limit of 200 levels/,
+      line: finding?.location.line ?? 0,
+      fix: /flatten it, or move the deep part to a file of its own and \$ref it/,
+    });
+    expect(millis).toBeLessThan(5_000);
   });
 });
 
@@ -100,7 +154,12 @@ describe('size', () => {
     const huge =
       asyncapi3() + padding.repeat(Math.ceil(DEFAULT_LIMITS.maxFileBytes / padding.length));
     const { value, millis } = await timed(() => workspace.review(huge));
-    await expectInvalid(value, /bytes, over the limit of 10485760/, ['HUGEPAYLOAD']);
+    await expectInvalid(value, {
+      reason: /bytes, over the limit of 10485760/,
+      line: 1,
+      fix: /split it into files that reference each other/,
+      payload: ['HUGEPAYLOAD'],
+    });
     expect(millis).toBeLessThan(5_000);
   });
 });
@@ -118,7 +177,11 @@ describe('many files and references', () => {
     expect(review.findings.map((finding) => finding.rule)).toEqual([
       'security-reference-unresolved',
     ]);
-    expect(review.findings[0]?.message).toMatch(/more than 200 files are referenced/);
+    // The reference that reaches past the limit is named where it is written, with the fix.
+    expect(review.findings[0]?.message).toMatch(
+      /more than 200 files are referenced; merge small files into fewer ones/,
+    );
+    expect(review.findings[0]?.location).toEqual({ file: 'f198.yaml', line: 1 });
     expect(review.filesRead.head.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxFiles + 6);
     expectInert(await renderAll(review), 1);
   });
@@ -135,7 +198,14 @@ describe('many files and references', () => {
       schemes,
     });
     const review = await workspace.review(head, { limits: { maxRefs: 20 } });
-    await expectInvalid(review, /more than 20 references were followed/);
+    // Past the limit every reference fails. A scheme that cannot be read is one finding among
+    // others, but an operation's channel the model cannot do without: the document is
+    // unreadable at the channel's $ref.
+    await expectInvalid(review, {
+      reason: /more than 20 references were followed/,
+      line: lineOf(head, '$ref: "#/channels/orders"'),
+      fix: /split the document, or shorten chains of \$refs that point at other \$refs/,
+    });
   });
 });
 
@@ -153,7 +223,10 @@ describe('the run budget', () => {
       ['document-invalid'],
       ['document-invalid'],
     ]);
-    expect(reviews[2]?.findings[0]?.message).toMatch(/already reviewed 2 documents, its limit/);
+    const [refused] = reviews[2]?.findings ?? [];
+    expect(refused?.message).toContain('head.yaml line 1, column 1: the run already reviewed 2');
+    expect(refused?.message).toMatch(/documents, its limit; narrow the files input/);
+    expect(refused?.location).toMatchObject({ file: 'head.yaml', line: 1 });
     // Nothing is lost: every document is in the report, the refused ones as findings.
     expectInert(await renderAll(reviews), 2);
   });
@@ -167,7 +240,11 @@ describe('the run budget', () => {
 
     now = 1001;
     const late = await workspace.review(asyncapi3({ serverSecurity: [] }), { budget });
-    await expectInvalid(late, /ran out of its time budget of 1 s/);
+    await expectInvalid(late, {
+      reason: /ran out of its time budget of 1 s/,
+      line: 1,
+      fix: /review fewer documents per run \(narrow the files input\)/,
+    });
   });
 
   it('stops a long reference walk in the middle when the clock runs out', async () => {
@@ -185,6 +262,34 @@ describe('the run budget', () => {
       schemes,
     });
     const review = await workspace.review(head, { budget });
-    await expectInvalid(review, /ran out of its time budget/);
+    await expectInvalid(review, {
+      reason: /ran out of its time budget/,
+      line: 1,
+      fix: /review fewer documents per run/,
+    });
+  });
+
+  it('counts a deleted document against the same run as the others', async () => {
+    workspace = createWorkspace();
+    workspace.write('tiny.yaml', 'asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n');
+    workspace.write('gone.yaml', asyncapi3());
+    // Two revisions, as the Action opens them; no budget given, so the engine's shared one.
+    const base = new FolderSource(workspace.root);
+    const head = new FolderSource(workspace.root);
+    for (let index = 0; index < DEFAULT_BUDGET.maxDocuments; index += 1) {
+      const tiny = await reviewDocument(
+        { source: base, path: 'tiny.yaml' },
+        { source: head, path: 'tiny.yaml' },
+        { model: 'override' },
+      );
+      expect(tiny.findings).toEqual([]);
+    }
+
+    // The run has spent its documents: a deleted one is not read either.
+    const deleted = await reviewDocument({ source: base, path: 'gone.yaml' }, null, {
+      model: 'override',
+    });
+    expect(deleted.status).toBe('deleted');
+    expect(deleted.filesRead.base).toEqual([]);
   });
 });

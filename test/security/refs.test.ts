@@ -40,6 +40,11 @@ async function expectRefused(review: DocumentReview, ref: string, reason: RegExp
   expect(finding?.message).toContain(ref);
   expect(finding?.message).toMatch(reason);
 
+  // Nothing outside the root was read: every file read is a root-relative path.
+  for (const path of [...review.filesRead.base, ...review.filesRead.head]) {
+    expect(path).not.toMatch(/^(\.\.(\/|$)|\/|[a-z][a-z0-9+.-]*:)/i);
+  }
+
   const outputs = await renderAll(review);
   expectAbsent(outputs, [CANARY]);
   expectInert(outputs, 1);
@@ -54,6 +59,12 @@ describe('a $ref to a URL', () => {
     // The payload is base64: decoding it would be the leak.
     ['data:', () => `data:text/yaml;base64,${Buffer.from(SECRET_DOCUMENT).toString('base64')}`],
     ['protocol-relative', () => `//127.0.0.1/schemes.yaml#/components/securitySchemes/cert`],
+    ['upper case', () => `${serverUrl.toUpperCase()}/schemes.yaml#/cert`],
+    ['ftp:', () => 'ftp://127.0.0.1/schemes.yaml#/components/securitySchemes/cert'],
+    ['a scheme without slashes', () => 'urn:example:schemes#/components/securitySchemes/cert'],
+    ['git+ssh:', () => 'git+ssh://git@127.0.0.1/repo.git#/components/securitySchemes/cert'],
+    // A drive letter reads as a scheme: refused as a URL, which it could be.
+    ['a Windows drive', () => 'C:\\secret.yaml#/components/securitySchemes/cert'],
   ])('is refused and never fetched (%s)', async (_scheme, makeRef) => {
     workspace = createWorkspace();
     requests.length = 0;
@@ -62,6 +73,17 @@ describe('a $ref to a URL', () => {
 
     const reason = ref.startsWith('//') ? /absolute paths are refused/ : /URLs are not fetched/;
     await expectRefused(review, ref, reason);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('a $ref that only looks like a URL after blanks', () => {
+  it('is a path inside the root, read from the revision or not at all, never fetched', async () => {
+    workspace = createWorkspace();
+    requests.length = 0;
+    const ref = ` ${serverUrl}/schemes.yaml#/components/securitySchemes/cert`;
+    const review = await workspace.review(headWithSchemeRef(ref));
+    await expectRefused(review, ref, /does not exist/);
     expect(requests).toEqual([]);
   });
 });
@@ -89,12 +111,71 @@ describe('a $ref to a file outside the root', () => {
     await expectRefused(review, ref, /leaves the repository root/);
   });
 
+  it('refuses ../ spelled with backslashes', async () => {
+    workspace = createWorkspace();
+    const ref = '..\\secret.yaml#/components/securitySchemes/cert';
+    const review = await workspace.review(headWithSchemeRef(ref));
+    await expectRefused(review, ref, /leaves the repository root/);
+  });
+
+  it('refuses a UNC path', async () => {
+    workspace = createWorkspace();
+    const ref = '\\\\127.0.0.1\\share\\secret.yaml#/components/securitySchemes/cert';
+    const review = await workspace.review(headWithSchemeRef(ref));
+    await expectRefused(review, ref, /absolute paths are refused/);
+  });
+
+  it('does not decode %2e%2e into a climb: it names a folder of that name', async () => {
+    workspace = createWorkspace();
+    const ref = '%2e%2e/secret.yaml#/components/securitySchemes/cert';
+    const review = await workspace.review(headWithSchemeRef(ref));
+    await expectRefused(review, ref, /%2e%2e\/secret\.yaml:1: the file does not exist/);
+  });
+
+  it('refuses a climb written in a file the document references', async () => {
+    workspace = createWorkspace();
+    const climb = '../../secret.yaml#/components/securitySchemes/cert';
+    workspace.write('schemes/index.yaml', `cert: {$ref: '${climb}'}\n`);
+    const review = await workspace.review(headWithSchemeRef('schemes/index.yaml#/cert'));
+    // The finding names the ref that failed and points at the file and line that wrote it.
+    await expectRefused(review, climb, /leaves the repository root/);
+    expect(review.findings[0]?.location).toMatchObject({ file: 'schemes/index.yaml', line: 1 });
+  });
+
   it('refuses a symbolic link that leaves the root', async () => {
     workspace = createWorkspace();
     workspace.symlink('schemes/link.yaml', workspace.secretPath);
     const ref = 'schemes/link.yaml#/components/securitySchemes/cert';
     const review = await workspace.review(headWithSchemeRef(ref));
     await expectRefused(review, ref, /resolves outside .* and was not read/);
+  });
+
+  it('refuses a path through a linked folder that leaves the root', async () => {
+    workspace = createWorkspace();
+    workspace.symlink('schemes', workspace.outside);
+    const ref = 'schemes/secret.yaml#/components/securitySchemes/cert';
+    const review = await workspace.review(headWithSchemeRef(ref));
+    await expectRefused(review, ref, /resolves outside .* and was not read/);
+  });
+
+  // A folder is the CLI's root: a link that stays inside it is read like the file it names
+  // (git revisions refuse every link instead: test/git/faults.test.ts).
+  it('follows a symbolic link that stays inside the root', async () => {
+    workspace = createWorkspace();
+    workspace.write('schemes/real.yaml', 'cert: {type: X509}\n');
+    workspace.symlink('schemes/link.yaml', 'real.yaml');
+    const review = await workspace.review(headWithSchemeRef('schemes/link.yaml#/cert'));
+    expect(review.findings).toEqual([]);
+  });
+
+  it('reads nothing outside the root for a $ref the review does not follow', async () => {
+    workspace = createWorkspace();
+    const head = asyncapi3({ extra: "x-payload: {$ref: '../secret.yaml'}\n" });
+    const review = await workspace.review(head);
+    // Not a security reference, so no finding; and the file was not read either.
+    expect(review.findings).toEqual([]);
+    expect(review.filesRead.head).toEqual(['head.yaml']);
+    expectAbsent(await renderAll(review), [CANARY]);
   });
 
   it('refuses a path with a NUL byte instead of crashing', async () => {

@@ -30,6 +30,13 @@ const HOSTILE: [string, string][] = [
   ['ANSI escapes', '\u001b[2J\u001b[31mred\u001b[0m \u001b]8;;https://evil.example\u0007link'],
   ['C1 controls and line separators', 'a\u009b31mb\u0085c\u2028d'],
   ['a mention and an issue reference', '@octo-org/admins see #1 www.evil.example'],
+  ['a bare URL and autolinks', 'https://evil.example/x <https://evil.example/y> a@evil.example'],
+  ['a link reference definition', '[x]: https://evil.example\n[click][x] [x]'],
+  ['a javascript: link', '[x](javascript:alert(1)) <javascript:alert(1)>'],
+  ['HTML entities', '&lt;script&gt; &#x3C;img src=x onerror=alert(1)&#x3E; &amp;lt;'],
+  ['block markdown', '# Heading\n- item\n> quote\n---\n    indented code\n| a | b |\n|---|---|'],
+  ['a closing comment and details', '--> </details></summary></td></tr></table> <!-- x'],
+  ['a carriage return and a command', 'ok\r::error::forged\r\n  ::stop-commands::token'],
 ];
 
 describe('a hostile string in every name', () => {
@@ -83,6 +90,8 @@ describe('a hostile file name', () => {
     ['an old-style command', 'x##[warning]forged.yaml'],
     ['a newline', 'docs\n::error::forged.yaml'],
     ['markdown and a pipe', '[x](https:evil)|<b>.yaml'],
+    ['a carriage return', 'docs\r::warning::forged.yaml'],
+    ['a backtick fence', '```x`.yaml'],
   ])('stays inert in every output: %s', async (_kind, name) => {
     workspace = createWorkspace(null);
     const side = (folder: string, content: string) => {
@@ -97,6 +106,23 @@ describe('a hostile file name', () => {
     expect(review.findings.map((finding) => finding.rule)).toEqual(['security-removed']);
     expect(review.findings[0]?.location.file).toBe(`specs/${name}`);
     expectInert(await renderAll(review), 1);
+  });
+});
+
+describe('a hostile name in a notice', () => {
+  it.each(HOSTILE)('stays inert in every output: %s', async (_kind, hostile) => {
+    workspace = createWorkspace();
+    // A server without a protocol gets a notice that names it.
+    const head = asyncapi3({ serverName: hostile }).replace('    protocol: mqtts\n', '');
+    const review = await workspace.review(head);
+
+    expect(review.notices.map((notice) => notice.message)).toContain(
+      `server ${hostile} names no protocol; it is treated as plaintext`,
+    );
+    const outputs = await renderAll(review);
+    expect(outputs.comment).toContain('names no protocol');
+    expect(outputs.text).toContain('names no protocol');
+    expectInert(outputs, review.findings.length);
   });
 });
 
