@@ -19,6 +19,7 @@ import { DEFAULT_LIMITS, type Limits } from './load/limits.js';
 import { loadDocument, type LoadedDocument } from './load/loader.js';
 import type { FileSource } from './load/source.js';
 import { DEFAULT_TLS_PROTOCOLS } from './model/context.js';
+import { checkWaysIn } from './model/effective.js';
 import { readModel } from './model/read.js';
 import type { ApiModel } from './model/types.js';
 
@@ -90,14 +91,22 @@ export async function reviewDocument(
   }
 
   review.notices.push(...headSide.model.notices);
-  review.findings.push(
-    ...compareModels(baseModel, headSide.model, {
-      model: options.model,
-      classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
-      severities: options.severities,
-      ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
-    }),
-  );
+  try {
+    review.findings.push(
+      ...compareModels(baseModel, headSide.model, {
+        model: options.model,
+        classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
+        severities: options.severities,
+        ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
+        checkTime: () => budget.check(headSide.document.path),
+      }),
+    );
+  } catch (error) {
+    // Out of time in the middle of the comparison: what was compared proves nothing about the
+    // rest, so the head fails closed as a whole rather than with some of its findings.
+    if (!(error instanceof DocumentError)) throw error;
+    review.findings = [invalidDocumentFinding(error, baseSide, options)];
+  }
   return review;
 }
 
@@ -147,7 +156,9 @@ async function loadSide(
   }
 
   try {
-    return { ok: true, document, model: readModel(document, { tlsProtocols }) };
+    const model = readModel(document, { tlsProtocols });
+    checkWaysIn(model, options.model, limits);
+    return { ok: true, document, model };
   } catch (error) {
     if (error instanceof DocumentError) return { ok: false, error, filesRead: document.filesRead };
     throw error;

@@ -11171,6 +11171,26 @@ function severityRank(severity) {
     return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
 
+;// CONCATENATED MODULE: ./src/load/errors.ts
+/**
+ * A document that cannot be read, parsed or resolved safely. It becomes a `document-invalid`
+ * finding that names the file, the line, the column and the reason; it never crashes a run.
+ */
+class DocumentError extends Error {
+    file;
+    line;
+    column;
+    reason;
+    constructor(file, line, column, reason) {
+        super(`${file}:${line}:${column}: ${reason}`);
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.reason = reason;
+        this.name = 'DocumentError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/model/schemes.ts
 /**
  * Fields that never change what a scheme accepts. Descriptions are prose; available scopes list
@@ -11259,6 +11279,7 @@ function operationLabel(operation) {
 ;// CONCATENATED MODULE: ./src/model/effective.ts
 
 
+
 const ANONYMOUS = { terms: [] };
 function effectiveSecurity(operation, model, securityModel) {
     const own = operation.security;
@@ -11299,6 +11320,50 @@ function effectiveSecurity(operation, model, securityModel) {
             tls: server.tls,
         }));
     });
+}
+/**
+ * Refuses a model whose operations have more ways in than `limits` allow, before anything
+ * builds them: the count is taken from the list lengths, so a hostile product of alternatives
+ * is never materialised. The error names the operation's line, for a `document-invalid`.
+ */
+function checkWaysIn(model, securityModel, limits) {
+    let total = 0;
+    for (const operation of model.operations) {
+        const count = countWaysIn(operation, model, securityModel);
+        const { file, line, column } = operation.location;
+        if (count > limits.maxWaysInPerOperation) {
+            throw new DocumentError(file, line, column ?? 1, `this operation has ${count} ways in over its servers under the ${securityModel} ` +
+                `model, more than the limit of ${limits.maxWaysInPerOperation}; list fewer ` +
+                'security alternatives on the operation or its servers');
+        }
+        total += count;
+        if (total > limits.maxWaysIn) {
+            throw new DocumentError(file, line, column ?? 1, `the operations up to this one have ${total} ways in together, more than the limit ` +
+                `of ${limits.maxWaysIn} for one document; split the document or list fewer ` +
+                'security alternatives');
+        }
+    }
+}
+/** How many alternatives `effectiveSecurity` would return, without building them. */
+function countWaysIn(operation, model, securityModel) {
+    const own = operation.security;
+    const ownCount = own.state === 'list' ? own.alternatives.length : 1;
+    if (model.serverless)
+        return ownCount;
+    let count = 0;
+    for (const name of operation.servers) {
+        const server = model.servers.get(name);
+        if (!server)
+            continue;
+        const serverCount = server.security.state === 'list' ? server.security.alternatives.length : 1;
+        if (securityModel === 'additive') {
+            count += own.state === 'list' ? serverCount * ownCount : serverCount;
+        }
+        else {
+            count += own.state === 'absent' ? serverCount : ownCount;
+        }
+    }
+    return count;
 }
 /** Every pair of alternatives joined: the terms of both must hold. */
 function joinAlternatives(left, right) {
@@ -11731,6 +11796,7 @@ function compareModels(base, head, options) {
     const findings = [];
     const secured = new Set(head.operations.filter((operation) => isSecured(effectiveSecurity(operation, head, options.model))));
     for (const [baseOperation, headOperation] of matchOperations(base?.operations ?? [], head.operations)) {
+        options.checkTime?.();
         const pair = {
             base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
             head: { operation: headOperation, model: head },
@@ -12074,26 +12140,6 @@ function byPriority(a, b) {
         (a.operation ?? '').localeCompare(b.operation ?? ''));
 }
 
-;// CONCATENATED MODULE: ./src/load/errors.ts
-/**
- * A document that cannot be read, parsed or resolved safely. It becomes a `document-invalid`
- * finding that names the file, the line, the column and the reason; it never crashes a run.
- */
-class DocumentError extends Error {
-    file;
-    line;
-    column;
-    reason;
-    constructor(file, line, column, reason) {
-        super(`${file}:${line}:${column}: ${reason}`);
-        this.file = file;
-        this.line = line;
-        this.column = column;
-        this.reason = reason;
-        this.name = 'DocumentError';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/load/budget.ts
 /**
  * What one whole run may spend: wall-clock time and the number of documents reviewed. One
@@ -12158,6 +12204,9 @@ const DEFAULT_LIMITS = Object.freeze({
     maxDepth: 200,
     maxFiles: 200,
     maxRefs: 100_000,
+    // Real documents stay far below both: the corpus peaks at a handful per operation.
+    maxWaysInPerOperation: 256,
+    maxWaysIn: 200_000,
 });
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -13217,6 +13266,7 @@ function readModel(document, options) {
 
 
 
+
 async function reviewDocument(base, head, options) {
     const budget = options.budget ?? sharedBudget(base, head);
     const refused = admit(budget, head ?? base);
@@ -13249,12 +13299,22 @@ async function reviewDocument(base, head, options) {
         });
     }
     review.notices.push(...headSide.model.notices);
-    review.findings.push(...compareModels(baseModel, headSide.model, {
-        model: options.model,
-        classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
-        severities: options.severities,
-        ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
-    }));
+    try {
+        review.findings.push(...compareModels(baseModel, headSide.model, {
+            model: options.model,
+            classes: { ...DEFAULT_STRENGTH_CLASSES, ...options.strengthClasses },
+            severities: options.severities,
+            ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
+            checkTime: () => budget.check(headSide.document.path),
+        }));
+    }
+    catch (error) {
+        // Out of time in the middle of the comparison: what was compared proves nothing about the
+        // rest, so the head fails closed as a whole rather than with some of its findings.
+        if (!(error instanceof DocumentError))
+            throw error;
+        review.findings = [invalidDocumentFinding(error, baseSide, options)];
+    }
     return review;
 }
 // The Action and the CLI's git mode review every document of a run through the two sources of
@@ -13300,7 +13360,9 @@ async function loadSide(side, options, budget, refused) {
         throw error;
     }
     try {
-        return { ok: true, document, model: readModel(document, { tlsProtocols }) };
+        const model = readModel(document, { tlsProtocols });
+        checkWaysIn(model, options.model, limits);
+        return { ok: true, document, model };
     }
     catch (error) {
         if (error instanceof DocumentError)

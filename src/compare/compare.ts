@@ -29,6 +29,11 @@ export interface CompareOptions {
    * and server is chosen, so turning one off lets the next rule that applies speak instead.
    */
   disabledRules?: ReadonlySet<RuleId>;
+  /**
+   * Called before each operation is compared, so a run out of time stops between two
+   * operations; it throws to stop (the engine's `RunBudget.check`).
+   */
+  checkTime?: () => void;
 }
 
 /** Compares two models; `base` is null for a document the pull request adds. */
@@ -48,6 +53,7 @@ export function compareModels(
     base?.operations ?? [],
     head.operations,
   )) {
+    options.checkTime?.();
     const pair: OperationPair = {
       base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
       head: { operation: headOperation, model: head },

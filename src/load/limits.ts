@@ -10,6 +10,14 @@ export interface Limits {
   maxFiles: number;
   /** `$ref` resolutions while modelling one document. */
   maxRefs: number;
+  /**
+   * Ways in (effective alternatives over all servers) of one operation. Comparing two
+   * operations costs the product of their ways in, and the additive model multiplies a
+   * server's alternatives by the operation's, so a few lines of YAML could ask for millions.
+   */
+  maxWaysInPerOperation: number;
+  /** Ways in of every operation of one document together. */
+  maxWaysIn: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -18,4 +26,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 200,
   maxFiles: 200,
   maxRefs: 100_000,
+  // Real documents stay far below both: the corpus peaks at a handful per operation.
+  maxWaysInPerOperation: 256,
+  maxWaysIn: 200_000,
 });

@@ -4,6 +4,8 @@
  * protected by TLS. The union over servers is what the comparison works on.
  */
 import type { SecurityModel } from '../compare/finding.js';
+import { DocumentError } from '../load/errors.js';
+import type { Limits } from '../load/limits.js';
 import { sortedUnique } from './schemes.js';
 import {
   isUnresolved,
@@ -66,6 +68,68 @@ export function effectiveSecurity(
       tls: server.tls,
     }));
   });
+}
+
+/**
+ * Refuses a model whose operations have more ways in than `limits` allow, before anything
+ * builds them: the count is taken from the list lengths, so a hostile product of alternatives
+ * is never materialised. The error names the operation's line, for a `document-invalid`.
+ */
+export function checkWaysIn(
+  model: ApiModel,
+  securityModel: SecurityModel,
+  limits: Pick<Limits, 'maxWaysInPerOperation' | 'maxWaysIn'>,
+): void {
+  let total = 0;
+
+  for (const operation of model.operations) {
+    const count = countWaysIn(operation, model, securityModel);
+    const { file, line, column } = operation.location;
+
+    if (count > limits.maxWaysInPerOperation) {
+      throw new DocumentError(
+        file,
+        line,
+        column ?? 1,
+        `this operation has ${count} ways in over its servers under the ${securityModel} ` +
+          `model, more than the limit of ${limits.maxWaysInPerOperation}; list fewer ` +
+          'security alternatives on the operation or its servers',
+      );
+    }
+
+    total += count;
+    if (total > limits.maxWaysIn) {
+      throw new DocumentError(
+        file,
+        line,
+        column ?? 1,
+        `the operations up to this one have ${total} ways in together, more than the limit ` +
+          `of ${limits.maxWaysIn} for one document; split the document or list fewer ` +
+          'security alternatives',
+      );
+    }
+  }
+}
+
+/** How many alternatives `effectiveSecurity` would return, without building them. */
+function countWaysIn(operation: Operation, model: ApiModel, securityModel: SecurityModel): number {
+  const own = operation.security;
+  const ownCount = own.state === 'list' ? own.alternatives.length : 1;
+  if (model.serverless) return ownCount;
+
+  let count = 0;
+  for (const name of operation.servers) {
+    const server = model.servers.get(name);
+    if (!server) continue;
+
+    const serverCount = server.security.state === 'list' ? server.security.alternatives.length : 1;
+    if (securityModel === 'additive') {
+      count += own.state === 'list' ? serverCount * ownCount : serverCount;
+    } else {
+      count += own.state === 'absent' ? serverCount : ownCount;
+    }
+  }
+  return count;
 }
 
 /** Every pair of alternatives joined: the terms of both must hold. */

@@ -293,3 +293,87 @@ describe('the run budget', () => {
     expect(deleted.filesRead.base).toEqual([]);
   });
 });
+
+/** A 2.6 document: `serverAlternatives` on the server, `operationAlternatives` on each operation. */
+function manyWaysIn(serverAlternatives: number, operationAlternatives: number, operations = 1) {
+  const list = (count: number, indent: string) =>
+    Array.from({ length: count }, (_, i) => `${indent}- key${i}: []\n`).join('');
+  const schemes = Array.from(
+    { length: Math.max(serverAlternatives, operationAlternatives) },
+    (_, i) => `    key${i}: {type: httpApiKey, in: header, name: X-Key-${i}}\n`,
+  ).join('');
+  const channels = Array.from(
+    { length: operations },
+    (_, i) =>
+      `  orders/${i}:\n    publish:\n      operationId: send${i}\n` +
+      (operationAlternatives > 0
+        ? `      security:\n${list(operationAlternatives, '        ')}`
+        : ''),
+  ).join('');
+  return (
+    'asyncapi: 2.6.0\ninfo: {title: Orders, version: 1.0.0}\nservers:\n  production:\n' +
+    '    url: broker.example.com\n    protocol: mqtts\n' +
+    `    security:\n${list(serverAlternatives, '      ')}` +
+    `channels:\n${channels}components:\n  securitySchemes:\n${schemes}`
+  );
+}
+
+describe('ways in', () => {
+  it('refuses an operation with more alternatives than the limit, at its line', async () => {
+    workspace = createWorkspace();
+    const head = manyWaysIn(1, 300);
+    await expectInvalid(await workspace.review(head), {
+      reason:
+        /this operation has 300 ways in over its servers under the override model, more than the limit of 256/,
+      line: lineOf(head, 'publish:'),
+      fix: /list fewer security alternatives on the operation or its servers/,
+    });
+  });
+
+  it('counts the product the additive model would build, without building it', async () => {
+    workspace = createWorkspace();
+    // 40 × 40 alternatives: 40 ways in under override, 1,600 under additive.
+    const head = manyWaysIn(40, 40);
+    const override = await workspace.review(head);
+    expect(override.findings.map((finding) => finding.rule)).not.toContain('document-invalid');
+
+    const { value: additive, millis } = await timed(() =>
+      workspace.review(head, { model: 'additive' }),
+    );
+    await expectInvalid(additive, {
+      reason: /1600 ways in over its servers under the additive model/,
+      line: lineOf(head, 'publish:'),
+      fix: /list fewer security alternatives/,
+    });
+    // Well under what joining 3,000 × 3,000 alternatives took before the bound: minutes.
+    expect(millis).toBeLessThan(10_000);
+  });
+
+  it('bounds the ways in of a whole document', async () => {
+    workspace = createWorkspace();
+    const head = manyWaysIn(2, 0, 30);
+    const review = await workspace.review(head, { limits: { maxWaysIn: 40 } });
+    await expectInvalid(review, {
+      reason: /the operations up to this one have 42 ways in together, more than the limit of 40/,
+      line: lineOf(head, 'operationId: send20') - 1,
+      fix: /split the document or list fewer security alternatives/,
+    });
+  });
+
+  it('stops between two operations when the clock runs out during the comparison', async () => {
+    workspace = createWorkspace(manyWaysIn(1, 1, 300));
+    let ticks = 0;
+    // Each clock reading costs a millisecond. Reading both sides takes a handful of readings
+    // and comparing one per operation, so 100 ms run out in the middle of the comparison.
+    const budget = new RunBudget({ maxRunMillis: 100 }, () => ticks++);
+    const head = manyWaysIn(1, 0, 300);
+    const review = await workspace.review(head, { budget });
+    await expectInvalid(review, {
+      reason: /ran out of its time budget/,
+      line: 1,
+      fix: /review fewer documents per run/,
+    });
+    expect(ticks).toBeGreaterThan(50);
+    expect(ticks).toBeLessThan(200);
+  });
+});
