@@ -38749,6 +38749,12 @@ function lazyGitHubApi(create) {
     const get = () => (api ??= create());
     return {
         getAuthenticatedLogin: () => get().getAuthenticatedLogin(),
+        getMergeBase: async (base, head) => {
+            const api = get();
+            if (api.getMergeBase === undefined)
+                throw new Error('this client cannot compare commits');
+            return api.getMergeBase(base, head);
+        },
         listIssueComments: (issueNumber) => get().listIssueComments(issueNumber),
         createIssueComment: (issueNumber, body) => get().createIssueComment(issueNumber, body),
         updateIssueComment: (commentId, body) => get().updateIssueComment(commentId, body),
@@ -38815,6 +38821,16 @@ function createGitHubApi(token, repository, log) {
                     return undefined;
                 throw error;
             }
+        },
+        async getMergeBase(base, head) {
+            const response = await calling(`comparing ${base} with ${head}`, () => octokit.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${base}...${head}`,
+                // The merge base is all that is read: one commit of the list is enough.
+                per_page: 1,
+            }));
+            return response.data.merge_base_commit.sha;
         },
         async listIssueComments(issueNumber) {
             const comments = await calling(`listing the comments of pull request #${issueNumber}`, () => octokit.paginate(octokit.rest.issues.listComments, {
@@ -39147,6 +39163,22 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     catch {
         return undefined;
     }
+}
+/**
+ * The merge base of two commits present in the clone, or undefined when git cannot find one:
+ * in a shallow clone the history that joins them is usually missing.
+ */
+async function localMergeBase(repoDir, base, head) {
+    try {
+        const found = await runGitText(repoDir, ['merge-base', '--end-of-options', base, head]);
+        return found.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function isShallowClone(repoDir) {
+    return (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
 }
 
 // EXTERNAL MODULE: ./src/engine.ts + 13 modules
@@ -51250,14 +51282,29 @@ function fromEvent(event) {
         const pullRequest = numberAt(payload, 'pull_request', 'number') ?? null;
         if (base === undefined || head === undefined)
             return undefined;
-        return { kind: 'compare', base, head, pullRequest, reason: `${eventName} base and head` };
+        return {
+            kind: 'compare',
+            base,
+            head,
+            pullRequest,
+            mergeBase: true,
+            reason: `${eventName} base and head`,
+        };
     }
     if (eventName === 'merge_group') {
         const base = stringAt(payload, 'merge_group', 'base_sha');
         const head = stringAt(payload, 'merge_group', 'head_sha');
         if (base === undefined || head === undefined)
             return undefined;
-        return { kind: 'compare', base, head, pullRequest: null, reason: 'merge_group base and head' };
+        // The merge group's head is built on its base: the base is the merge base already.
+        return {
+            kind: 'compare',
+            base,
+            head,
+            pullRequest: null,
+            mergeBase: false,
+            reason: 'merge_group base and head',
+        };
     }
     if (eventName === 'push') {
         const before = stringAt(payload, 'before');
@@ -51265,7 +51312,14 @@ function fromEvent(event) {
         if (ZERO_SHA.test(after))
             return { kind: 'nothing', reason: 'The push deleted a branch.' };
         if (before !== undefined && !ZERO_SHA.test(before)) {
-            return { kind: 'compare', base: before, head: after, pullRequest: null, reason: 'push' };
+            return {
+                kind: 'compare',
+                base: before,
+                head: after,
+                pullRequest: null,
+                mergeBase: false,
+                reason: 'push',
+            };
         }
         // A zero `before` means the push created the branch: there is no previous tip.
         const defaultBranch = stringAt(payload, 'repository', 'default_branch');
@@ -51307,7 +51361,15 @@ function chooseRevisions(event, explicit) {
             '`base-ref` input too.');
     }
     const pullRequest = chosen?.kind === 'compare' ? chosen.pullRequest : null;
-    return { kind: 'compare', base, head, pullRequest, reason: 'the base-ref and head-ref inputs' };
+    // Revisions given by hand are compared as given.
+    return {
+        kind: 'compare',
+        base,
+        head,
+        pullRequest,
+        mergeBase: false,
+        reason: 'the base-ref and head-ref inputs',
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
@@ -51539,10 +51601,49 @@ async function openRevisions(context, api, choice) {
         }
         return { base: new revision_GitRevision(environment.workspace, mergeBase, 'base'), head };
     }
-    const base = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
+    const branchTip = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
     const head = await openRevision(context, api, hasClone, 'head', choice.head, 'head-ref');
+    const base = choice.mergeBase
+        ? await openMergeBase(context, api, hasClone, branchTip, head)
+        : branchTip;
     info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
     return { base, head };
+}
+/**
+ * The merge base of a pull request's base branch tip and its head: from the clone when it has
+ * the history, else from the REST compare API, then opened like any revision. When neither
+ * can tell, the branch tip is compared with a warning: what the base branch gained since the
+ * pull request branched off may then read as changes of the pull request.
+ */
+async function openMergeBase(context, api, hasClone, branchTip, head) {
+    const { log, environment } = context;
+    const attempts = [];
+    let mergeBase;
+    if (hasClone && !(await isShallowClone(environment.workspace))) {
+        mergeBase = await localMergeBase(environment.workspace, branchTip.sha, head.sha);
+        attempts.push(`git merge-base ${mergeBase === undefined ? 'found none' : 'succeeded'}`);
+    }
+    if (mergeBase === undefined && api.getMergeBase) {
+        try {
+            mergeBase = await api.getMergeBase(branchTip.sha, head.sha);
+        }
+        catch (error) {
+            attempts.push(error instanceof Error ? error.message : String(error));
+        }
+    }
+    if (mergeBase === undefined) {
+        log.warning(`Cannot find the merge base of the base branch (${branchTip.sha}) and the head ` +
+            `(${head.sha}): ${attempts.join('; ')}. Comparing with the base branch as it is, so ` +
+            'changes merged into it since this pull request branched off may show as changes of ' +
+            'the pull request. Give the token `contents: read`, or check out with ' +
+            '`fetch-depth: 0`.', { title: 'No merge base' });
+        return branchTip;
+    }
+    if (mergeBase === branchTip.sha)
+        return branchTip;
+    info(context, `Comparing with ${mergeBase}, the merge base of the base branch (${branchTip.sha}) and ` +
+        'the head, as the pull request diff does.');
+    return openRevision(context, api, hasClone, 'base', mergeBase, 'the merge base');
 }
 /**
  * One revision: from the clone, else fetched into it, else over the REST API. An unreadable

@@ -13689,6 +13689,22 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
         return undefined;
     }
 }
+/**
+ * The merge base of two commits present in the clone, or undefined when git cannot find one:
+ * in a shallow clone the history that joins them is usually missing.
+ */
+async function localMergeBase(repoDir, base, head) {
+    try {
+        const found = await runGitText(repoDir, ['merge-base', '--end-of-options', base, head]);
+        return found.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function isShallowClone(repoDir) {
+    return (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
 
 ;// CONCATENATED MODULE: ./src/git/diff.ts
 /** What git says changed between two revisions, renames included. */

@@ -57,6 +57,12 @@ export interface GitHubApi extends RepositoryApi {
    * runs racing on one pull request may leave two comments (see comment.ts).
    */
   deleteIssueComment?(commentId: number): Promise<void>;
+  /**
+   * The merge base of two commits (GET /repos/{owner}/{repo}/compare/{base}...{head}), as
+   * the pull request's Files tab compares them. Optional: without it, only a clone with the
+   * history can find the merge base.
+   */
+  getMergeBase?(base: string, head: string): Promise<string>;
   /** Creates a completed check run on a commit, with the first batch of annotations. */
   createCheckRun(request: CheckRunRequest): Promise<CheckRun>;
   /** Adds annotations to a check run: GitHub appends them to the ones it already has. */
@@ -196,6 +202,11 @@ export function lazyGitHubApi(create: () => GitHubApi): GitHubApi {
   const get = (): GitHubApi => (api ??= create());
   return {
     getAuthenticatedLogin: () => get().getAuthenticatedLogin(),
+    getMergeBase: async (base, head) => {
+      const api = get();
+      if (api.getMergeBase === undefined) throw new Error('this client cannot compare commits');
+      return api.getMergeBase(base, head);
+    },
     listIssueComments: (issueNumber) => get().listIssueComments(issueNumber),
     createIssueComment: (issueNumber, body) => get().createIssueComment(issueNumber, body),
     updateIssueComment: (commentId, body) => get().updateIssueComment(commentId, body),
@@ -277,6 +288,19 @@ export function createGitHubApi(
         if (httpStatus(error) === 403 || httpStatus(error) === 401) return undefined;
         throw error;
       }
+    },
+
+    async getMergeBase(base, head) {
+      const response = await calling(`comparing ${base} with ${head}`, () =>
+        octokit.rest.repos.compareCommitsWithBasehead({
+          owner,
+          repo,
+          basehead: `${base}...${head}`,
+          // The merge base is all that is read: one commit of the list is enough.
+          per_page: 1,
+        }),
+      );
+      return response.data.merge_base_commit.sha;
     },
 
     async listIssueComments(issueNumber) {

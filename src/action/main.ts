@@ -13,6 +13,8 @@ import {
   assertSafeRef,
   ensureLocalCommit,
   findMergeBase,
+  isShallowClone,
+  localMergeBase,
   isGitRepository,
 } from '../git/commits.js';
 import { RevisionError } from '../git/commits.js';
@@ -342,10 +344,63 @@ async function openRevisions(
     return { base: new GitRevision(environment.workspace, mergeBase, 'base'), head };
   }
 
-  const base = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
+  const branchTip = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
   const head = await openRevision(context, api, hasClone, 'head', choice.head, 'head-ref');
+  const base = choice.mergeBase
+    ? await openMergeBase(context, api, hasClone, branchTip, head)
+    : branchTip;
   info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
   return { base, head };
+}
+
+/**
+ * The merge base of a pull request's base branch tip and its head: from the clone when it has
+ * the history, else from the REST compare API, then opened like any revision. When neither
+ * can tell, the branch tip is compared with a warning: what the base branch gained since the
+ * pull request branched off may then read as changes of the pull request.
+ */
+async function openMergeBase(
+  context: ActionContext,
+  api: GitHubApi,
+  hasClone: boolean,
+  branchTip: Revision,
+  head: Revision,
+): Promise<Revision> {
+  const { log, environment } = context;
+  const attempts: string[] = [];
+  let mergeBase: string | undefined;
+
+  if (hasClone && !(await isShallowClone(environment.workspace))) {
+    mergeBase = await localMergeBase(environment.workspace, branchTip.sha, head.sha);
+    attempts.push(`git merge-base ${mergeBase === undefined ? 'found none' : 'succeeded'}`);
+  }
+  if (mergeBase === undefined && api.getMergeBase) {
+    try {
+      mergeBase = await api.getMergeBase(branchTip.sha, head.sha);
+    } catch (error) {
+      attempts.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  if (mergeBase === undefined) {
+    log.warning(
+      `Cannot find the merge base of the base branch (${branchTip.sha}) and the head ` +
+        `(${head.sha}): ${attempts.join('; ')}. Comparing with the base branch as it is, so ` +
+        'changes merged into it since this pull request branched off may show as changes of ' +
+        'the pull request. Give the token `contents: read`, or check out with ' +
+        '`fetch-depth: 0`.',
+      { title: 'No merge base' },
+    );
+    return branchTip;
+  }
+  if (mergeBase === branchTip.sha) return branchTip;
+
+  info(
+    context,
+    `Comparing with ${mergeBase}, the merge base of the base branch (${branchTip.sha}) and ` +
+      'the head, as the pull request diff does.',
+  );
+  return openRevision(context, api, hasClone, 'base', mergeBase, 'the merge base');
 }
 
 /**

@@ -11,6 +11,13 @@ export type RevisionChoice =
       head: string;
       /** The pull request to comment on; null outside pull request events. */
       pullRequest: number | null;
+      /**
+       * True for a pull request's own base: its branch tip when the event fired. The run
+       * compares with the merge base of that tip and the head instead, as the pull request's
+       * Files tab does, so that what the base branch gained since the branch point does not
+       * read as a change the pull request undoes.
+       */
+      mergeBase: boolean;
       /** How the revisions were chosen, for the log. */
       reason: string;
     }
@@ -67,14 +74,29 @@ function fromEvent(event: EventInput): RevisionChoice | undefined {
     const head = stringAt(payload, 'pull_request', 'head', 'sha');
     const pullRequest = numberAt(payload, 'pull_request', 'number') ?? null;
     if (base === undefined || head === undefined) return undefined;
-    return { kind: 'compare', base, head, pullRequest, reason: `${eventName} base and head` };
+    return {
+      kind: 'compare',
+      base,
+      head,
+      pullRequest,
+      mergeBase: true,
+      reason: `${eventName} base and head`,
+    };
   }
 
   if (eventName === 'merge_group') {
     const base = stringAt(payload, 'merge_group', 'base_sha');
     const head = stringAt(payload, 'merge_group', 'head_sha');
     if (base === undefined || head === undefined) return undefined;
-    return { kind: 'compare', base, head, pullRequest: null, reason: 'merge_group base and head' };
+    // The merge group's head is built on its base: the base is the merge base already.
+    return {
+      kind: 'compare',
+      base,
+      head,
+      pullRequest: null,
+      mergeBase: false,
+      reason: 'merge_group base and head',
+    };
   }
 
   if (eventName === 'push') {
@@ -82,7 +104,14 @@ function fromEvent(event: EventInput): RevisionChoice | undefined {
     const after = stringAt(payload, 'after') ?? event.sha;
     if (ZERO_SHA.test(after)) return { kind: 'nothing', reason: 'The push deleted a branch.' };
     if (before !== undefined && !ZERO_SHA.test(before)) {
-      return { kind: 'compare', base: before, head: after, pullRequest: null, reason: 'push' };
+      return {
+        kind: 'compare',
+        base: before,
+        head: after,
+        pullRequest: null,
+        mergeBase: false,
+        reason: 'push',
+      };
     }
 
     // A zero `before` means the push created the branch: there is no previous tip.
@@ -132,5 +161,13 @@ export function chooseRevisions(event: EventInput, explicit: ExplicitRefs): Revi
   }
 
   const pullRequest = chosen?.kind === 'compare' ? chosen.pullRequest : null;
-  return { kind: 'compare', base, head, pullRequest, reason: 'the base-ref and head-ref inputs' };
+  // Revisions given by hand are compared as given.
+  return {
+    kind: 'compare',
+    base,
+    head,
+    pullRequest,
+    mergeBase: false,
+    reason: 'the base-ref and head-ref inputs',
+  };
 }

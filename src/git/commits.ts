@@ -115,3 +115,24 @@ export async function findMergeBase(
     return undefined;
   }
 }
+
+/**
+ * The merge base of two commits present in the clone, or undefined when git cannot find one:
+ * in a shallow clone the history that joins them is usually missing.
+ */
+export async function localMergeBase(
+  repoDir: string,
+  base: string,
+  head: string,
+): Promise<string | undefined> {
+  try {
+    const found = await runGitText(repoDir, ['merge-base', '--end-of-options', base, head]);
+    return found.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function isShallowClone(repoDir: string): Promise<boolean> {
+  return (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}

@@ -1,9 +1,10 @@
 /**
  * A local stand-in for the GitHub REST API: just the issue-comment and check-run endpoints the
- * Action uses, with pagination, a GET /user that refuses installation tokens as GitHub does,
+ * Action uses, with pagination, the compare endpoint answered from a real repository, a GET /user that refuses installation tokens as GitHub does,
  * GitHub's limit of 50 annotations per check-run request, and switches that make comment or
  * check-run writes answer 403 like a read-only token.
  */
+import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -44,6 +45,13 @@ export interface FakeGitHub {
   refuseWrites: boolean;
   /** When true, creating or updating a check run answers 403, as without `checks: write`. */
   refuseChecks: boolean;
+  /**
+   * The repository whose history answers GET /compare (its merge base, by `git merge-base`);
+   * without one, that endpoint answers 404.
+   */
+  repository: string | undefined;
+  /** When true, GET /compare answers 404, as for commits GitHub cannot compare. */
+  refuseCompare: boolean;
   close(): Promise<void>;
 }
 
@@ -91,12 +99,17 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
     checkRuns: [],
     refuseWrites: false,
     refuseChecks: false,
+    repository: undefined,
+    refuseCompare: false,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
   const commentsPath = new RegExp(`^/repos/${owner}/${repo}/issues/(\\d+)/comments$`);
   const commentPath = new RegExp(`^/repos/${owner}/${repo}/issues/comments/(\\d+)$`);
   const checkRunsPath = `/repos/${owner}/${repo}/check-runs`;
+  const comparePath = new RegExp(
+    `^/repos/${owner}/${repo}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`,
+  );
   const checkRunPath = new RegExp(`^/repos/${owner}/${repo}/check-runs/(\\d+)$`);
 
   const tooManyAnnotations = (body: CheckRunBody) =>
@@ -139,6 +152,24 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
     if (method === 'GET' && url.pathname === '/user') {
       send(response, 403, FORBIDDEN);
       return;
+    }
+
+    const compare = comparePath.exec(url.pathname);
+    if (method === 'GET' && compare) {
+      if (fake.repository === undefined || fake.refuseCompare) {
+        return send(response, 404, { message: 'Not Found' });
+      }
+      const [, base = '', head = ''] = compare;
+      const mergeBase = execFileSync('git', ['-C', fake.repository, 'merge-base', base, head])
+        .toString()
+        .trim();
+      // Only the fields the Action reads, and those the response schema requires of them.
+      return send(response, 200, {
+        status: mergeBase === base ? 'ahead' : 'diverged',
+        merge_base_commit: { sha: mergeBase },
+        commits: [],
+        files: [],
+      });
     }
 
     if (method === 'GET' && commentsPath.test(url.pathname)) {

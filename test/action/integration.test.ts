@@ -93,6 +93,8 @@ async function runAction(
   inputs: Record<string, string> = {},
   event: EventOptions = {},
 ): Promise<RunResult> {
+  // GitHub answers the compare API from the repository the clone was made from.
+  github.repository ??= git(workspace, 'remote', 'get-url', 'origin').replace(/^file:\/\//, '');
   const runDir = mkdtempSync(join(workDir, 'run-'));
   const eventPath = join(runDir, 'event.json');
   const outputPath = join(runDir, 'output');
@@ -784,4 +786,70 @@ describe('the bundled Action with check-run: true', () => {
       await github.close();
     }
   });
+});
+
+describe('the bundled Action on a pull request whose base branch moved on', () => {
+  it('compares with the merge base, not with what main gained since', async () => {
+    // main: the secured document. The pull request branches off and only edits the README;
+    // main then adds a document and secures a new operation. Against main's tip the pull
+    // request would seem to delete the one and open the other.
+    const repo = createTempRepo();
+    const github = await startFakeGitHub(OWNER, REPO);
+    try {
+      repo.write('asyncapi.yaml', UNSECURED);
+      const branchPoint = repo.commit('orders');
+      git(repo.dir, 'checkout', '-q', '-b', 'feature');
+      repo.write('README.md', '# Orders, documented\n');
+      const head = repo.commit('document the API');
+      git(repo.dir, 'checkout', '-q', 'main');
+      repo.write('asyncapi.yaml', SECURED);
+      repo.write('partners.yaml', SECURED);
+      const mainTip = repo.commit('secure orders, add partners');
+      const clone = shallowClone(repo, 'feature');
+
+      const run = await runAction(github, clone, head, {}, { base: mainTip });
+
+      expect(run.stdout).toContain(
+        `Comparing with ${branchPoint}, the merge base of the base branch (${mainTip})`,
+      );
+      expect(run.stdout).not.toMatch(/deleted|security-removed|No merge base/);
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['finding-count']).toBe('0');
+      expect(github.requests.map((request) => request.path)).toContain(
+        `/repos/${OWNER}/${REPO}/compare/${mainTip}...${head}`,
+      );
+      expectDocumentedRequests(github);
+    } finally {
+      await github.close();
+      repo.cleanup();
+    }
+  }, 120_000);
+
+  it('says so, and compares with the branch tip, when no merge base can be found', async () => {
+    const repo = createTempRepo();
+    const github = await startFakeGitHub(OWNER, REPO);
+    try {
+      repo.write('asyncapi.yaml', UNSECURED);
+      repo.commit('orders');
+      git(repo.dir, 'checkout', '-q', '-b', 'feature');
+      repo.write('README.md', '# Orders, documented\n');
+      const head = repo.commit('document the API');
+      git(repo.dir, 'checkout', '-q', 'main');
+      repo.write('asyncapi.yaml', SECURED);
+      const mainTip = repo.commit('secure orders');
+      const clone = shallowClone(repo, 'feature');
+      github.refuseCompare = true;
+
+      const run = await runAction(github, clone, head, {}, { base: mainTip });
+
+      expect(run.stdout).toMatch(/^::warning title=No merge base::Cannot find the merge base/m);
+      expect(run.stdout).toContain('Give the token `contents: read`');
+      // What main gained then reads as the pull request's doing: said, not hidden.
+      expect(run.outputs['finding-count']).not.toBe('0');
+      expectDocumentedRequests(github);
+    } finally {
+      await github.close();
+      repo.cleanup();
+    }
+  }, 120_000);
 });

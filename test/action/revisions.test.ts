@@ -23,6 +23,8 @@ describe('chooseRevisions', () => {
       base: BASE,
       head: HEAD,
       pullRequest: 7,
+      // The payload's base is the branch tip; the run looks for the merge base from it.
+      mergeBase: true,
       reason: `${name} base and head`,
     });
   });
@@ -80,6 +82,8 @@ describe('chooseRevisions', () => {
       base: 'main',
       head: 'feature',
       pullRequest: 7,
+      // Chosen by hand: compared as given.
+      mergeBase: false,
     });
   });
 
