@@ -206,12 +206,14 @@ function toFindings(
     const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
     const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
     // A transport downgrade is read at the protocol that lost TLS, unless the operation got
-    // there because its channel's server list changed.
-    const listedServers = causes.includes('channel servers changed')
-      ? pair.head.operation.channelServersLocation
-      : undefined;
+    // there because its channel's server list was written, changed or deleted: then at the
+    // list, or at the channel that lost it.
+    const listChanged =
+      causes.includes('channel servers changed') &&
+      (pair.head.operation.channelServersLocation !== undefined ||
+        pair.base?.operation.channelServersLocation !== undefined);
     const protocolAt =
-      ruleId === 'transport-downgraded' && bucket.server !== null && !listedServers
+      ruleId === 'transport-downgraded' && bucket.server !== null && !listChanged
         ? pair.head.model.servers.get(bucket.server)?.protocolLocation
         : undefined;
     const at = bucket.locations.get(ruleId) ?? protocolAt;
@@ -299,7 +301,8 @@ function findCauses(
     causes.add('override changed');
   }
 
-  if (base.servers.join('\n') !== head.servers.join('\n')) causes.add('channel servers changed');
+  // As sets: servers declared in another order are the same servers.
+  if (!sameMembers(base.servers, head.servers)) causes.add('channel servers changed');
 
   // A server's own changes are causes only where the operation went through it before too.
   const reachedBefore = server !== null && base.servers.includes(server);
@@ -435,6 +438,11 @@ function securityKey(security: OwnSecurity): string {
       .join('&'),
   );
   return [...new Set(alternatives)].sort().join('|');
+}
+
+function sameMembers(left: readonly string[], right: readonly string[]): boolean {
+  const members = new Set(left);
+  return new Set(right).size === members.size && right.every((name) => members.has(name));
 }
 
 function isSecured(alternatives: EffectiveAlternative[]): boolean {

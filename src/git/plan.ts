@@ -10,6 +10,7 @@ import { diffRevisions, type FileChange } from './diff.js';
 import { changedPaths, pairDocuments, pairStatus, type DocumentPair } from './pairing.js';
 import { GitRevision, type Revision } from './revision.js';
 import { selectDocuments } from './select.js';
+import type { TreeEntry } from './tree.js';
 
 export interface ReviewPlan {
   base: Revision;
@@ -40,14 +41,37 @@ export async function planReview(
   }
 
   const [baseFiles, headFiles] = await Promise.all([base.listFiles(), head.listFiles()]);
+  const headDocuments = keepBaseDocuments(
+    baseSelection.documents,
+    headSelection.documents,
+    headFiles,
+  );
   return {
     base,
     head,
-    pairs: pairDocuments(baseSelection.documents, headSelection.documents, changes),
+    pairs: pairDocuments(baseSelection.documents, headDocuments, changes),
     changed: changedPaths(baseFiles, headFiles),
     headFiles: new Set(headFiles.map((entry) => entry.path)),
     oversized: [...new Set([...baseSelection.oversized, ...headSelection.oversized])].sort(),
   };
+}
+
+/**
+ * A base document whose path still holds a file in head is reviewed there, whatever the file
+ * now is. The default selection skips symbolic links and files without a top-level `asyncapi`,
+ * so a pull request that turned a document into a link to a weaker one, or into something that
+ * no longer reads as AsyncAPI, would otherwise pass as a deleted document; reviewed, the head
+ * file is refused or invalid, and fails closed.
+ */
+function keepBaseDocuments(
+  baseDocuments: readonly string[],
+  headDocuments: readonly string[],
+  headFiles: readonly TreeEntry[],
+): string[] {
+  const selected = new Set(headDocuments);
+  const present = new Set(headFiles.map((entry) => entry.path));
+  const kept = baseDocuments.filter((path) => present.has(path) && !selected.has(path));
+  return [...headDocuments, ...kept].sort();
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
 import { describeValue, isMap, ModelContext, type YamlMap } from './context.js';
-import { makeScheme, SCOPED_TYPES, sortedUnique } from './schemes.js';
+import { makeScheme, SCOPED_TYPES, schemeTypeProblem, sortedUnique } from './schemes.js';
 import type {
   Action,
   Alternative,
@@ -251,6 +251,12 @@ class Reader2 {
     if (!isMap(resolved.value)) {
       const reason = 'the scheme is not a mapping';
       return { scheme: { unresolved: true, ref: name, reason, location: declaredAt }, scopes: [] };
+    }
+
+    const typeProblem = schemeTypeProblem(resolved.value);
+    if (typeProblem !== undefined) {
+      const location = this.context.locate(resolved.value, 'type', declaredAt);
+      return { scheme: { unresolved: true, ref: name, reason: typeProblem, location }, scopes: [] };
     }
 
     const scheme = makeScheme(resolved.value, name, declaredAt);

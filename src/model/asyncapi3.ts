@@ -9,7 +9,7 @@
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
 import { isMap, lastPointerSegment, ModelContext, type YamlMap } from './context.js';
-import { makeScheme, requiredScopesOf, sortedUnique } from './schemes.js';
+import { makeScheme, requiredScopesOf, schemeTypeProblem, sortedUnique } from './schemes.js';
 import type { Alternative, ApiModel, Operation, OwnSecurity, Server } from './types.js';
 
 export function readAsyncApi3(context: ModelContext, root: YamlMap, version: string): ApiModel {
@@ -28,8 +28,11 @@ export function readAsyncApi3(context: ModelContext, root: YamlMap, version: str
 
 class Reader3 {
   private readonly rootFile: string;
-  /** Resolved server objects by identity, to name the servers a channel's references reach. */
-  private readonly serverNames = new Map<unknown, string>();
+  /**
+   * Resolved server objects by identity, to name the servers a channel's references reach
+   * when the reference does not name one itself. Several servers may `$ref` one definition.
+   */
+  private readonly serverNames = new Map<unknown, string[]>();
 
   constructor(
     private readonly context: ModelContext,
@@ -47,7 +50,7 @@ class Reader3 {
       const keyAt = this.context.locate(declared, name);
       const resolved = this.context.follow(value, this.rootFile, `server ${name}`);
       const server = this.context.expectMap(resolved.value, `server ${name}`, keyAt);
-      this.serverNames.set(server, name);
+      this.serverNames.set(server, [...(this.serverNames.get(server) ?? []), name]);
 
       servers.set(name, {
         name,
@@ -161,11 +164,13 @@ class Reader3 {
     const names: string[] = [];
     listed.forEach((entry, index) => {
       const itemAt = this.context.locateItem(listed, index, location);
-      const resolved = this.context.tryFollow(entry, this.context.fileOf(listed, file));
-      const name = resolved.ok ? this.serverNames.get(resolved.value) : undefined;
+      const entryFile = this.context.fileOf(listed, file);
+      const named = entryFile === this.rootFile ? serverNamedBy(entry, servers) : undefined;
+      const resolved = this.context.tryFollow(entry, entryFile);
+      const reached = named ?? (resolved.ok ? this.serverNames.get(resolved.value) : undefined);
 
-      if (name !== undefined) {
-        names.push(name);
+      if (reached !== undefined) {
+        names.push(...reached);
       } else {
         const why = resolved.ok ? 'it is not one of the servers' : resolved.problem.reason;
         this.context.notice(
@@ -245,10 +250,38 @@ class Reader3 {
         resolved.parent !== undefined && resolved.key !== undefined
           ? this.context.locate(resolved.parent, resolved.key)
           : this.context.locate(resolved.value, undefined, itemAt);
+      const typeProblem = schemeTypeProblem(resolved.value);
+      if (typeProblem !== undefined) {
+        const scheme = {
+          unresolved: true as const,
+          ref: componentName ?? 'an inline scheme',
+          reason: typeProblem,
+          // A wrong type is read where it is written; no type at all, where it is referenced.
+          location: Object.hasOwn(resolved.value, 'type')
+            ? this.context.locate(resolved.value, 'type', schemeAt)
+            : itemAt,
+        };
+        return { terms: [{ scheme, scopes: [] }] };
+      }
+
       const scheme = makeScheme(resolved.value, componentName, schemeAt);
       return {
         terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }],
       };
     });
   }
+}
+
+/**
+ * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
+ * `$ref` one shared definition are the same object once resolved, but not the same server.
+ */
+function serverNamedBy(entry: unknown, servers: Map<string, Server>): string[] | undefined {
+  if (typeof entry !== 'object' || entry === null || !('$ref' in entry)) return undefined;
+  const ref = entry.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/servers/')) return undefined;
+
+  const name = lastPointerSegment(ref.slice(1));
+  const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+  return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }

@@ -15,6 +15,39 @@ const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes',
 /** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
 export const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
 
+/** The `type` values the AsyncAPI 2.x and 3.x specifications define for a security scheme. */
+export const SCHEME_TYPES: readonly string[] = [
+  'userPassword',
+  'apiKey',
+  'X509',
+  'symmetricEncryption',
+  'asymmetricEncryption',
+  'httpApiKey',
+  'http',
+  'oauth2',
+  'openIdConnect',
+  'plain',
+  'scramSha256',
+  'scramSha512',
+  'gssapi',
+];
+
+/**
+ * Why `raw` cannot be a security scheme, or undefined when its `type` is one of the spec's.
+ * Anything else (no type, a typo, an object that is not a scheme at all, such as a `$ref` to
+ * the document root) would otherwise count as some secret of unknown strength, which proves
+ * nothing: the caller makes it an unresolved scheme, so that it fails closed.
+ */
+export function schemeTypeProblem(raw: Readonly<Record<string, unknown>>): string | undefined {
+  const type = raw.type;
+  if (typeof type !== 'string') return 'the scheme has no `type`, so it is not a security scheme';
+  if (SCHEME_TYPES.includes(type)) return undefined;
+
+  const meant = SCHEME_TYPES.find((known) => known.toLowerCase() === type.toLowerCase());
+  const hint = meant === undefined ? `one of ${SCHEME_TYPES.join(', ')}` : meant;
+  return `the scheme type ${JSON.stringify(type)} is not an AsyncAPI security scheme type; use ${hint}`;
+}
+
 /** Schemes already made, by definition object and name: most uses name the same few. */
 const madeSchemes = new WeakMap<object, Map<string | undefined, Scheme>>();
 

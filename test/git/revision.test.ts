@@ -141,6 +141,39 @@ describe('reviewPlan', () => {
   });
 });
 
+describe('a base document that is no longer a document in head', () => {
+  it.each([
+    ['a symbolic link to a weaker document', 'link'],
+    ['a file without a top-level asyncapi', 'plain'],
+  ])('is reviewed, not passed as deleted, when it becomes %s', async (_, kind) => {
+    const local = createTempRepo();
+    try {
+      local.write(
+        'api.yaml',
+        SECURED.replace('./schemes.yaml#/cert', '#/components/securitySchemes/cert') +
+          'components:\n  securitySchemes:\n    cert: { type: X509 }\n',
+      );
+      const base = local.commit('secured');
+      local.write('weak.txt', SECURED.replace(/ {4}security:\n.*\n/, ''));
+      local.remove('api.yaml');
+      if (kind === 'link') local.symlink('api.yaml', 'weak.txt');
+      else local.write('api.yaml', 'openapi: 3.1.0\ninfo: { title: Orders, version: 1.0.0 }\n');
+      const head = local.commit('replace the document');
+
+      const plan = await listDocumentPairs(local.dir, base, head, []);
+      const result = await reviewPlan(plan, 'override');
+      const [document] = result.documents;
+
+      expect(result.documents).toHaveLength(1);
+      expect(document?.status).toBe('modified');
+      expect(document?.findings.map((finding) => finding.rule)).toEqual(['document-invalid']);
+      expect(document?.findings[0]?.location.file).toBe('api.yaml');
+    } finally {
+      local.cleanup();
+    }
+  });
+});
+
 describe('ensureLocalCommit', () => {
   it('fetches a base commit a shallow clone lacks', async () => {
     const clone = shallowClone(repo);
