@@ -13,10 +13,13 @@ const ZERO_WIDTH_SPACE = '\u200b';
 // ASCII punctuation is a valid escape in CommonMark, so escaping more than needed is harmless.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~=:"'$^]/g;
 
-/** Line breaks, other control characters and the Unicode line separators become one space. */
-function flattenToOneLine(text: string): string {
+/**
+ * Line breaks (`\n`, `\r`, NEL), other C0 and C1 control characters and the Unicode line and
+ * paragraph separators become one space, so a document string never spans two lines.
+ */
+export function flattenToOneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
 /**
@@ -48,6 +51,29 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
     .replace(/\/\//g, `/${ZERO_WIDTH_SPACE}/`)
     .replace(/\bwww\\\./gi, (www) => `${www.slice(0, 3)}${ZERO_WIDTH_SPACE}\\.`);
+}
+
+/**
+ * Escapes a sentence we wrote around document-derived strings (a finding's message, a note).
+ * The code spans we wrote into it, given as their contents in `codeSpans` (`security: []`),
+ * stay code spans; every other character is escaped as document text, so a document string
+ * inside the sentence stays inert and a backtick it holds shows as a backtick. A document string
+ * that spells one of those spans exactly becomes that code span, which is inert too.
+ */
+export function escapeMessage(text: string, codeSpans: readonly string[]): string {
+  if (codeSpans.length === 0) return escapeMarkdown(text);
+  const alternatives = codeSpans.map(
+    (span) => `\`${span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``,
+  );
+  const pattern = new RegExp(alternatives.join('|'), 'g');
+
+  let escaped = '';
+  let from = 0;
+  for (const match of text.matchAll(pattern)) {
+    escaped += escapeMarkdown(text.slice(from, match.index)) + codeSpan(match[0].slice(1, -1));
+    from = match.index + match[0].length;
+  }
+  return escaped + escapeMarkdown(text.slice(from));
 }
 
 export interface CodeSpanOptions {
@@ -84,6 +110,15 @@ export function codeBlock(text: string, language: string): string {
   const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}${language}\n${content.replace(/\r\n?/g, '\n')}\n${fence}`;
+}
+
+/**
+ * Escapes text for a SARIF plain-text message (`message.text`): there `[text](target)` is an
+ * embedded link (SARIF 2.1.0 §3.11.6) that viewers such as GitHub code scanning render, so `[`,
+ * `]` and the backslash that escapes them are written with a backslash, which viewers remove.
+ */
+export function escapeSarifText(text: string): string {
+  return text.replace(/[\\[\]]/g, (character) => `\\${character}`);
 }
 
 // C0 and C1 controls (ESC starts ANSI sequences; 0x9b is an 8-bit CSI), DEL, and the Unicode

@@ -15,8 +15,16 @@ import {
   type ConfigOrigin,
   type PolicyNote,
 } from '../policy/policy.js';
+import { TOOL_NAME, VERSION } from '../version.js';
 import { compareFindings } from './annotations.js';
-import { clip, codeBlock, codeSpan, escapeMarkdown } from './escape.js';
+import {
+  clip,
+  codeBlock,
+  codeSpan,
+  escapeMarkdown,
+  escapeMessage,
+  flattenToOneLine,
+} from './escape.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; UTF-8 bytes bound characters too. */
 export const COMMENT_MAX_BYTES = 65_536 - 536;
@@ -72,10 +80,27 @@ const SEVERITY_BADGE: Record<Severity, string> = {
   info: '🔵 info',
 };
 
+/**
+ * The code spans our own sentences hold (rule messages in src/compare/rules.ts, policy notes in
+ * src/policy/policy.ts). They render as code; everything else in a message is escaped.
+ */
+export const MESSAGE_CODE_SPANS: readonly string[] = ['security: []', 'expires'];
+
+/** Ends every report, as the text report's last line does. */
+const FOOTER = `_${TOOL_NAME} ${VERSION}_`;
+
 const MODEL_SENTENCE: Record<ReviewResult['model'], string> = {
   override: "an operation's own `security` replaces its server's",
   additive: "an operation must satisfy its server's `security` and its own",
 };
+
+/**
+ * What no finding means (SECURITY-MODEL.md §4): every way in of every operation is at least as
+ * hard as one it had before. Not that nothing changed: a server may swap a scheme for one
+ * another server already accepts. Rules a configuration turns off report nothing.
+ */
+export const NO_FINDING_CLAIM =
+  'by the rules in force, no operation is easier to reach than before';
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -118,12 +143,14 @@ function percentEncode(character: string): string {
 }
 
 /**
- * Splits a short effective-security text (`X or Y (prod, TLS); anonymous (dev, plaintext)`) into
- * one line per server, so the diff shows which server's ways in changed.
+ * Splits a short effective-security text (`X or Y on prod over TLS; anonymous on dev over
+ * plaintext`) into one line per server, so the diff shows which server's ways in changed. Line
+ * breaks a document put in a name are flattened first, and the text is split only where a server
+ * group ends, so a name can neither start a line of its own nor split one.
  */
 function securityLines(text: string): string[] {
-  return text
-    .split(/\n|;\s+/)
+  return flattenToOneLine(text)
+    .split(/(?<= over (?:TLS|plaintext));\s+/)
     .map((line) => clip(line.trim(), MAX_SECURITY_TEXT))
     .filter((line) => line !== '');
 }
@@ -174,6 +201,13 @@ function renderAcceptance(acceptance: Acceptance): string {
   );
 }
 
+/** What in the document changed, main cause first. */
+function renderCauses(finding: Finding): string[] {
+  if (finding.causes.length === 0) return [];
+  const label = finding.causes.length === 1 ? 'Cause' : 'Causes';
+  return [`- **${label}:** ${escapeMarkdown(finding.causes.join(', '))}`];
+}
+
 function renderFinding(finding: Finding, links: BlobLinks | null): string {
   const acceptance = acceptanceOf(finding);
   const fingerprint = findingFingerprint(finding);
@@ -191,7 +225,8 @@ function renderFinding(finding: Finding, links: BlobLinks | null): string {
     ...(acceptance === null ? [] : [renderAcceptance(acceptance)]),
     ...renderOperationLines(finding),
     `- **Before → after:** ${before} → ${after}`,
-    `- **Why:** ${escapeMarkdown(clip(finding.message, MAX_MESSAGE))}`,
+    `- **Why:** ${escapeMessage(clip(finding.message, MAX_MESSAGE), MESSAGE_CODE_SPANS)}`,
+    ...renderCauses(finding),
     `- **Where:** ${renderLocation(finding, links)}`,
     ...(fingerprint === null ? [] : [`- **Fingerprint:** ${codeSpan(fingerprint)}`]),
     '',
@@ -260,7 +295,8 @@ function renderNotes(result: ReviewResult, policy: ReportPolicy | undefined): st
     const mark = notice.warning ? '⚠️ ' : '';
     const line = notice.line === null ? '' : ` line ${notice.line}`;
     const where = notice.file === null ? '' : `${codeSpan(clip(notice.file, MAX_NAME))}${line}: `;
-    return `- ${mark}${where}${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
+    const message = escapeMessage(clip(notice.message, MAX_MESSAGE), MESSAGE_CODE_SPANS);
+    return `- ${mark}${where}${message}`;
   });
   if (notices.length > lines.length)
     lines.push(`- … ${plural(notices.length - lines.length, 'more note')}`);
@@ -280,7 +316,7 @@ function renderSummaryLine(result: ReviewResult, findings: Finding[], options: M
   const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
   const counts =
     findings.length === 0
-      ? `No findings in ${plural(documentCount, 'document')}.`
+      ? `No findings in ${plural(documentCount, 'document')}: ${NO_FINDING_CLAIM}.`
       : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
         `${countBySeverity(findings)}.${accepted}`;
   const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
@@ -335,7 +371,7 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
   const hint = options.truncationHint ?? DEFAULT_TRUNCATION_HINT;
   const reserve = byteLength(renderTruncationNotice(findings, hint)) + 16;
   const sections: string[] = [];
-  let used = byteLength(head);
+  let used = byteLength(head) + byteLength(FOOTER) + 2;
   for (const finding of findings) {
     const section = renderFinding(finding, links);
     const isLast = sections.length === findings.length - 1;
@@ -347,7 +383,7 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
 
   const hidden = findings.slice(sections.length);
   const tail = hidden.length > 0 ? [renderTruncationNotice(hidden, hint)] : [];
-  return fitBytes([head, ...sections, ...tail].join('\n'), maxBytes);
+  return fitBytes([head, ...sections, ...tail, `${FOOTER}\n`].join('\n'), maxBytes);
 }
 
 /**
@@ -380,6 +416,8 @@ export function renderResolved(options: ResolvedOptions): string {
     `✅ Resolved: as of ${codeSpan(options.headSha.slice(0, 12))}, the AsyncAPI documents ` +
       'have no security findings.',
     `Security model: ${codeSpan(options.model)} (${MODEL_SENTENCE[options.model]}).`,
+    '',
+    FOOTER,
     '',
   ].join('\n');
 }

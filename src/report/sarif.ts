@@ -17,7 +17,7 @@ import {
 } from '../policy/policy.js';
 import { REPOSITORY_URL } from '../policy/schema.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { escapeJsonForLogs } from './escape.js';
+import { escapeJsonForLogs, escapeSarifText } from './escape.js';
 import { sortedFindings } from './markdown.js';
 
 export const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -145,7 +145,11 @@ function toResult(finding: Finding, context: ResultContext): Sarif.Result {
     ruleId: finding.rule,
     ruleIndex: context.ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: `${finding.message} Before: ${finding.before}. After: ${finding.after}.` },
+    message: {
+      text: escapeSarifText(
+        `${finding.message} Before: ${finding.before}. After: ${finding.after}.`,
+      ),
+    },
     locations: [
       {
         physicalLocation: {
@@ -211,7 +215,7 @@ function toInvocation(
 ): Sarif.Invocation {
   const configuration = (options.notes ?? []).map((note): Sarif.Notification => ({
     level: note.level === 'warning' ? 'warning' : 'note',
-    message: { text: note.message },
+    message: { text: escapeSarifText(note.message) },
     ...(note.file === null
       ? {}
       : {
@@ -228,7 +232,7 @@ function toInvocation(
   const execution = result.documents.flatMap((document) =>
     document.notices.map((notice): Sarif.Notification => ({
       level: 'note',
-      message: { text: notice.message },
+      message: { text: escapeSarifText(notice.message) },
       locations: [
         {
           physicalLocation: {

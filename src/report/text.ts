@@ -9,7 +9,7 @@ import {
 import { TOOL_NAME, VERSION } from '../version.js';
 import { compareFindings } from './annotations.js';
 import { escapeLogLine } from './escape.js';
-import type { ReportPolicy } from './markdown.js';
+import { NO_FINDING_CLAIM, type ReportPolicy } from './markdown.js';
 
 export function renderText(result: ReviewResult, policy?: ReportPolicy): string {
   const lines: string[] = [];
@@ -79,7 +79,8 @@ function findingBlock(finding: Finding): string[] {
 }
 
 function summaryLine(findings: Finding[]): string {
-  if (findings.length === 0) return 'No security changes found.';
+  // Not "no security changes": a change that makes nothing easier to reach reports nothing.
+  if (findings.length === 0) return `No findings: ${NO_FINDING_CLAIM}.`;
 
   const parts = SEVERITIES.map((severity) => {
     return [severity, findings.filter((finding) => finding.severity === severity).length] as const;

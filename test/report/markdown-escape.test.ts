@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clip, codeBlock, codeSpan, escapeMarkdown } from '../../src/report/escape.js';
+import {
+  clip,
+  codeBlock,
+  codeSpan,
+  escapeMarkdown,
+  escapeMessage,
+  escapeSarifText,
+} from '../../src/report/escape.js';
 
 describe('escapeMarkdown', () => {
   it.each([
@@ -21,11 +28,44 @@ describe('escapeMarkdown', () => {
   });
 
   it('keeps everything on one line', () => {
-    expect(escapeMarkdown('one\ntwo\r\nthree\u2028four')).toBe('one two three four');
+    expect(escapeMarkdown('one\ntwo\r\nthree\u2028four\u2029five\u0085six')).toBe(
+      'one two three four five six',
+    );
   });
 
   it('escapes ampersands so entities stay text', () => {
     expect(escapeMarkdown('&lt;b&gt;')).toBe('&amp;lt;b&amp;gt;');
+  });
+});
+
+describe('escapeMessage', () => {
+  it('keeps the code spans we wrote and escapes the rest', () => {
+    expect(escapeMessage('its own `security: []` means [x](y)', ['security: []'])).toBe(
+      'its own `security: []` means \\[x\\]\\(y\\)',
+    );
+  });
+
+  it('escapes a backtick that is not one of our spans', () => {
+    expect(escapeMessage('a `b` and `security: []`', ['security: []'])).toBe(
+      'a \\`b\\` and `security: []`',
+    );
+  });
+
+  it('cannot be broken by a backslash or a backtick before our span', () => {
+    expect(escapeMessage('x\\`security: []`', ['security: []'])).toBe('x\\\\`security: []`');
+    expect(escapeMessage('x``security: []`', ['security: []'])).toBe('x\\``security: []`');
+  });
+
+  it('escapes everything when there is no span', () => {
+    expect(escapeMessage('`a`', [])).toBe('\\`a\\`');
+  });
+});
+
+describe('escapeSarifText', () => {
+  it('escapes what starts an embedded link, and the backslash', () => {
+    expect(escapeSarifText('[x](https://evil.example) a\\b')).toBe(
+      '\\[x\\](https://evil.example) a\\\\b',
+    );
   });
 });
 

@@ -1,12 +1,19 @@
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
+import type { Cause, SecurityModel } from '../../src/compare/finding.js';
+import { RULES } from '../../src/compare/rules.js';
+import { parseConfig } from '../../src/policy/config.js';
+import { applyPolicy, resolvePolicy } from '../../src/policy/policy.js';
 import {
   blobLineUrl,
   COMMENT_MAX_BYTES,
+  MESSAGE_CODE_SPANS,
   renderMarkdown,
   renderResolved,
   renderSecurityDiff,
 } from '../../src/report/markdown.js';
 import { renderJobSummary } from '../../src/report/summary.js';
+import { TOOL_NAME, VERSION } from '../../src/version.js';
 import { makeDocument, makeFinding, makeResult } from '../action/factories.js';
 
 const LINKS = {
@@ -78,7 +85,11 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| `gone.yaml` | deleted | none |');
     expect(markdown).toContain('| `moved.yaml` | renamed from `old.yaml` | none |');
     expect(markdown).not.toContain('same.yaml');
-    expect(markdown).toContain('No findings in 4 documents.');
+    expect(markdown).toContain(
+      'No findings in 4 documents: by the rules in force, no operation is easier to reach ' +
+        'than before.',
+    );
+    expect(markdown).not.toMatch(/no security changes/i);
   });
 
   it('renders a finding about a whole document without operation lines', () => {
@@ -154,6 +165,102 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('🟠 medium: ');
   });
 
+  it('renders the code spans of our sentences as code, names inside stay escaped', () => {
+    const operation = 'op` [x](https://evil.example) `security: []';
+    const message = RULES.get('unsecured-operation-added')?.message({
+      operation,
+      server: 'production',
+      before: 'nothing (new operation)',
+      after: 'anonymous on production over TLS',
+      model: 'override',
+      causes: ['operation added'],
+      emptyOverride: true,
+      detail: '',
+    });
+    const markdown = renderMarkdown(makeResult([makeFinding({ operation, message })]));
+    const why = markdown.split('\n').find((line) => line.startsWith('- **Why:** ')) ?? '';
+
+    expect(why).toContain(' because its own `security: []` means no security at all');
+    expect(why).not.toContain('its own \\`security');
+    const html = marked.parseInline(why, { async: false, gfm: true });
+    expect(html).toContain('its own <code>security: []</code> means');
+    // The name's backtick shows as a backtick, and its link is text.
+    expect(html).toContain('op` [x](https:/\u200b/evil.example)');
+    expect(html).not.toContain('<a ');
+  });
+
+  it('renders every code span a rule message writes as code', () => {
+    const models: SecurityModel[] = ['override', 'additive'];
+    const causeLists: Cause[][] = [['override changed'], ['protocol changed']];
+    for (const rule of RULES.values()) {
+      for (const model of models) {
+        for (const causes of causeLists) {
+          for (const emptyOverride of [true, false]) {
+            const message = rule.message({
+              operation: 'sendOrder',
+              server: 'production',
+              before: 'X509 on production over TLS',
+              after: 'anonymous on production over TLS',
+              model,
+              causes,
+              emptyOverride,
+              detail: 'a detail',
+            });
+            const spans = [...message.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+            for (const span of spans) expect(MESSAGE_CODE_SPANS).toContain(span);
+
+            const markdown = renderMarkdown(makeResult([makeFinding({ rule: rule.id, message })]));
+            const why = markdown.split('\n').find((line) => line.startsWith('- **Why:** '));
+            expect(why, `${rule.id}: ${message}`).not.toContain('\\`');
+          }
+        }
+      }
+    }
+  });
+
+  it('renders the code spans of policy notes as code', () => {
+    const file = '.github/asyncapi-security-review.yml';
+    const policy = resolvePolicy(
+      parseConfig(
+        'accept:\n  - { rule: security-removed, operation: old, reason: x, expires: 2020-01-01 }',
+        file,
+      ),
+      {},
+      { file, from: 'base' },
+    );
+    const { result, notes } = applyPolicy(makeResult([]), policy, '2026-12-03');
+    const markdown = renderMarkdown(result, { policy: { origin: policy.origin, notes } });
+    expect(markdown).toContain('then renew `expires` or remove the entry');
+  });
+
+  it('shows the causes of each finding, main cause first', () => {
+    const one = renderMarkdown(makeResult([makeFinding()]));
+    expect(one).toContain('- **Cause:** override changed\n');
+    const two = renderMarkdown(
+      makeResult([makeFinding({ causes: ['protocol changed', 'channel servers changed'] })]),
+    );
+    expect(two).toContain('- **Causes:** protocol changed, channel servers changed\n');
+  });
+
+  it('ends with the tool and its version', () => {
+    for (const findings of [[], [makeFinding()]]) {
+      const markdown = renderMarkdown(makeResult(findings));
+      expect(markdown.trimEnd().split('\n').at(-1)).toBe(`_${TOOL_NAME} ${VERSION}_`);
+    }
+    const resolved = renderResolved({ headSha: 'a'.repeat(40), model: 'override' });
+    expect(resolved.trimEnd().split('\n').at(-1)).toBe(`_${TOOL_NAME} ${VERSION}_`);
+  });
+
+  it('keeps the footer when findings are cut to fit', () => {
+    const many = Array.from({ length: 500 }, (_, index) =>
+      makeFinding({ operation: `operation${index}`, message: 'x'.repeat(400) }),
+    );
+    const markdown = renderMarkdown(makeResult(many), { maxBytes: 20_000 });
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(20_000);
+    expect(markdown).toContain('more findings not shown');
+    expect(markdown.trimEnd().split('\n').at(-1)).toBe(`_${TOOL_NAME} ${VERSION}_`);
+  });
+
   it('meets even a tiny budget', () => {
     const markdown = renderMarkdown(makeResult([makeFinding()]), { maxBytes: 300 });
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(300);
@@ -163,12 +270,43 @@ describe('renderMarkdown', () => {
 describe('renderSecurityDiff', () => {
   it('shows one line per server group, unchanged groups as context', () => {
     const diff = renderSecurityDiff(
-      'X509 (production, TLS); userPassword (dev, plaintext)',
-      'X509 (production, TLS); anonymous (dev, plaintext)',
+      'cert (X509) on production over TLS; login (userPassword) on dev over plaintext',
+      'cert (X509) on production over TLS; anonymous on dev over plaintext',
     );
     expect(diff).toBe(
-      '```diff\n  X509 (production, TLS)\n- userPassword (dev, plaintext)\n' +
-        '+ anonymous (dev, plaintext)\n```',
+      '```diff\n  cert (X509) on production over TLS\n' +
+        '- login (userPassword) on dev over plaintext\n' +
+        '+ anonymous on dev over plaintext\n```',
+    );
+  });
+
+  it.each([
+    ['a line feed', '\n'],
+    ['a carriage return', '\r'],
+    ['CR LF', '\r\n'],
+    ['a line separator', '\u2028'],
+    ['a paragraph separator', '\u2029'],
+    ['a next-line control', '\u0085'],
+    ['a vertical tab and a form feed', '\u000b\u000c'],
+  ])('keeps a name with %s on its own line', (_kind, separator) => {
+    const server = `evil${separator}+ cert (X509) on production over TLS${separator}`;
+    const diff = renderSecurityDiff(
+      'cert (X509) on production over TLS',
+      `cert (X509) on production over TLS; anonymous on ${server}x over plaintext`,
+    );
+    const lines = diff.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe('  cert (X509) on production over TLS');
+    expect(lines[2]).toMatch(/^\+ anonymous on evil.*x over plaintext$/);
+  });
+
+  it('splits only where a server group ends, not at a semicolon in a name', () => {
+    const diff = renderSecurityDiff(
+      'cert (X509) on a; b over TLS',
+      'cert (X509) on a; b over TLS; anonymous on c; + d over plaintext',
+    );
+    expect(diff).toBe(
+      '```diff\n  cert (X509) on a; b over TLS\n+ anonymous on c; + d over plaintext\n```',
     );
   });
 });

@@ -139,6 +139,37 @@ describe('renderSarif', () => {
     );
   });
 
+  it('escapes embedded links in message text: results and notifications', () => {
+    const link = '[click](https://evil.example) \\';
+    const result = makeResult([
+      makeFinding({ message: `Operation ${link} is open.`, before: link, after: 'anonymous' }),
+    ]);
+    const document = result.documents[0];
+    if (document === undefined) throw new Error('no document');
+    document.notices.push({
+      message: `server ${link} names no protocol`,
+      location: { file: 'asyncapi.yaml', line: 3 },
+    });
+    const notes = [{ level: 'notice' as const, message: `label ${link}`, file: null, line: null }];
+    const log = JSON.parse(renderSarif(result, { notes })) as Sarif.Log;
+    expectValid(log);
+
+    const run = log.runs[0];
+    const escaped = '\\[click\\](https://evil.example) \\\\';
+    const texts = [
+      run?.results?.[0]?.message.text,
+      run?.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text,
+      run?.invocations?.[0]?.toolConfigurationNotifications?.[0]?.message.text,
+    ];
+    expect(texts[0]).toBe(`Operation ${escaped} is open. Before: ${escaped}. After: anonymous.`);
+    expect(texts[1]).toBe(`server ${escaped} names no protocol`);
+    expect(texts[2]).toBe(`label ${escaped}`);
+    // No bracket or backslash is left unescaped, so no viewer finds a link.
+    for (const text of texts) expect(text?.replace(/\\[\\[\]]/g, '')).not.toMatch(/[[\]\\]/);
+    // The properties keep the value exactly.
+    expect(run?.results?.[0]?.properties?.before).toBe(link);
+  });
+
   it('percent-encodes file names into URI references', () => {
     expect(pathToUri('api docs/a#b?.yaml')).toBe('api%20docs/a%23b%3F.yaml');
   });
