@@ -79,13 +79,20 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   }
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const node = nearestNode(document.contents, issue.path);
-      return {
-        key: issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.'),
-        line: lineOf(node?.range?.[0]),
-        message: describeIssue(issue),
-      };
+    const problems = parsed.error.issues.flatMap((issue) => {
+      // One problem per unknown key, at the key's own line rather than its parent's.
+      const paths =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => [...issue.path, key])
+          : [issue.path];
+      return paths.map((path) => {
+        const node = nearestNode(document.contents, path, issue.code === 'unrecognized_keys');
+        return {
+          key: path.length === 0 ? '(top level)' : path.map(String).join('.'),
+          line: lineOf(node?.range?.[0]),
+          message: describeIssue(issue, path),
+        };
+      });
     });
     throw new ConfigError(file, problems);
   }
@@ -97,13 +104,17 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   return { file, config: parsed.data, acceptLines };
 }
 
-/** The deepest node of the path that exists; an unknown key points at its own key. */
-function nearestNode(root: unknown, path: readonly PropertyKey[]): Node | undefined {
+/**
+ * The deepest node of the path that exists; with `atKey`, the last segment's key rather than
+ * its value, so that an unknown key is pointed at where it is written.
+ */
+function nearestNode(root: unknown, path: readonly PropertyKey[], atKey = false): Node | undefined {
   let node = root as Node | undefined;
-  for (const segment of path) {
+  for (const [index, segment] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((item) => (item.key as { value?: unknown }).value === segment);
       if (pair === undefined) return node;
+      if (atKey && index === path.length - 1) return pair.key as Node;
       node = (pair.value as Node | null) ?? (pair.key as Node);
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as Node | undefined;
@@ -116,17 +127,27 @@ function nearestNode(root: unknown, path: readonly PropertyKey[]): Node | undefi
   return node;
 }
 
+/** A required key that is missing, with what to write there. */
+function missingKeyFix(key: string): string {
+  if (key === 'reason') {
+    return 'reason is required: add `reason:` saying why the change is accepted, for later readers.';
+  }
+  return `${key} is required: add it.`;
+}
+
 /** What is wrong and how to fix it, in one sentence. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): string {
+  const key = String(path[path.length - 1] ?? '');
   switch (issue.code) {
     case 'unrecognized_keys':
       return (
-        `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; ` +
+        `unknown key ${key}; ` +
         'remove it or fix its spelling (the JSON Schema in schema/ lists every key).'
       );
     case 'invalid_value':
       return `expected one of ${issue.values.map(String).join(', ')}.`;
     case 'invalid_type':
+      if (/received undefined$/.test(issue.message)) return missingKeyFix(key);
       return `expected ${issue.expected}; ${issue.message.replace(/^Invalid input: /, '')}.`;
     case 'invalid_format':
       return issue.format === 'date'

@@ -56,8 +56,12 @@ describe('parseConfig', () => {
   it.each([
     [
       'a misspelt rule id',
-      'rules:\n  security-weaken: high\n',
-      { key: 'rules', line: 2, message: /unknown key security-weaken; remove it or fix/ },
+      'model: override\nrules:\n  security-changed: medium\n  security-weaken: high\n',
+      {
+        key: 'rules.security-weaken',
+        line: 4,
+        message: /unknown key security-weaken; remove it or fix/,
+      },
     ],
     [
       'a severity that does not exist',
@@ -70,13 +74,17 @@ describe('parseConfig', () => {
     ],
     [
       'an unknown top-level key',
-      'fail-on: high\n',
-      { key: '(top level)', line: 1, message: /unknown key fail-on/ },
+      'model: override\nfail-on: high\n',
+      { key: 'fail-on', line: 2, message: /unknown key fail-on/ },
     ],
     [
       'an accept entry without a reason',
       'accept:\n  - rule: security-weakened\n    operation: getUser\n',
-      { key: 'accept.0.reason', line: 2, message: /expected string/ },
+      {
+        key: 'accept.0.reason',
+        line: 2,
+        message: /reason is required: add `reason:` saying why the change is accepted/,
+      },
     ],
     [
       'an accept entry without its operation',
