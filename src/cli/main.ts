@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { SEVERITIES, type ReviewResult, type Severity } from '../compare/finding.js';
 import { reviewDocument, type EngineOptions } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
-import { RevisionError } from '../git/commits.js';
+import { isGitRepository, RevisionError } from '../git/commits.js';
 import { listDocumentPairs, reviewPlan } from '../git/plan.js';
 import { ConfigError, parseConfig, type LoadedConfig } from '../policy/config.js';
 import {
@@ -78,7 +78,9 @@ export async function runCli(argv: string[], cwd: string): Promise<CliOutcome> {
     return await run(argv, cwd);
   } catch (error) {
     if (error instanceof UsageError) {
-      return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n\n${USAGE}\n` };
+      // One line that says what is wrong; the whole help would push it off the screen.
+      const hint = 'Run asyncapi-security-review --help for the options.';
+      return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n${hint}\n` };
     }
     if (error instanceof ConfigUsageError) {
       return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n` };
@@ -100,6 +102,12 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   const configPath = args.values.config;
   const loaded = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
   const gitMode = args.values['base-ref'] !== undefined;
+  if (!gitMode && args.values['head-ref'] !== undefined) {
+    throw new UsageError('--head-ref needs --base-ref: git mode compares two commits');
+  }
+  if (gitMode && args.values.root !== undefined) {
+    throw new UsageError('--root is for two files; in git mode the root is the repository');
+  }
   const policy = resolvePolicy(
     loaded,
     { failOn, model, files: gitMode ? args.positionals : null },
@@ -122,10 +130,29 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
     .map((note) => `warning: ${note.file ?? ''}:${note.line ?? 1}: ${note.message}\n`)
     .join('');
   if (args.values.output !== undefined) {
-    await writeFile(resolve(cwd, args.values.output), report);
+    await writeReport(resolve(cwd, args.values.output), args.values.output, report);
     return { exitCode, stdout: '', stderr: warnings };
   }
   return { exitCode, stdout: report, stderr: warnings };
+}
+
+async function writeReport(path: string, given: string, report: string): Promise<void> {
+  try {
+    await writeFile(path, report);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder; name a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+    throw new UsageError(`cannot write --output ${given}: ${why}`);
+  }
 }
 
 interface RenderOptions {
@@ -186,12 +213,27 @@ async function reviewRevisions(
   headRef: string | undefined,
   policy: Policy,
 ): Promise<Reviewed> {
+  if (!(await isGitRepository(cwd))) {
+    throw new UsageError(
+      `--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
+        'or give two files',
+    );
+  }
+
   let plan;
   try {
     plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', policy.files);
   } catch (error) {
     if (error instanceof RevisionError) throw new UsageError(error.message);
     throw error;
+  }
+
+  // Globs that match nothing are most likely a typo; a green run would hide it.
+  if (policy.files.length > 0 && plan.pairs.length === 0) {
+    throw new UsageError(
+      `no file in either commit matches ${policy.files.join(', ')}; check the globs ` +
+        '(they are relative to the repository root)',
+    );
   }
   // reviewPlan passes the model only; the policy's engine options ride along with it.
   const options = engineOptions(policy);
@@ -274,8 +316,51 @@ function parseArguments(argv: string[]) {
       },
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(describeParseError(error));
   }
+}
+
+const OPTION_NAMES = [
+  'format',
+  'output',
+  'config',
+  'fail-on',
+  'model',
+  'root',
+  'base-ref',
+  'head-ref',
+  'help',
+  'version',
+];
+
+/** Node's parseArgs messages, shorter, with the option that was probably meant. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const given = (unknown[1] ?? '').replace(/^-+/, '');
+    const meant = OPTION_NAMES.find((name) => editDistance(name, given) <= 2);
+    return (
+      `unknown option ${unknown[1] ?? ''}` +
+      (meant === undefined ? '' : `; did you mean --${meant}?`)
+    );
+  }
+  return message;
+}
+
+/** Levenshtein distance of two short option names. */
+function editDistance(left: string, right: string): number {
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= left.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (left[i - 1] === right[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[right.length] ?? 0;
 }
 
 function optionalOneOf<T extends string>(

@@ -162,7 +162,12 @@ export function refTarget(fromFile: string, ref: string): RefTarget {
 
   const path = posix.normalize(posix.join(posix.dirname(fromFile), filePart.replace(/\\/g, '/')));
   if (path === '..' || path.startsWith('../')) {
-    return { ok: false, reason: 'the path leaves the repository root' };
+    return {
+      ok: false,
+      reason:
+        'the path leaves the root folder the review may read (the repository; for the CLI on ' +
+        'two files, the folder of the document unless --root names a wider one)',
+    };
   }
   return { ok: true, path, pointer };
 }

@@ -46,7 +46,10 @@ describe('the command line', () => {
     ],
     [['--fail-on', 'severe', ...weakened], /--fail-on must be one of critical, high/],
     [['--model', 'strict', ...weakened], /--model must be one of override, additive/],
-    [['--frobnicate', ...weakened], /Unknown option '--frobnicate'/],
+    [['--frobnicate', ...weakened], /^error: unknown option --frobnicate\nRun .* --help/],
+    [['--fromat', 'json', ...weakened], /unknown option --fromat; did you mean --format\?/],
+    [['--head-ref', 'HEAD', ...weakened], /--head-ref needs --base-ref/],
+    [['--output', 'no/such/folder/r.json', ...weakened], /cannot write --output .*: its folder/],
     [[weakened[0] ?? ''], /give exactly two documents/],
     [['nowhere/base.yaml', 'nowhere/head.yaml'], /nowhere\/base.yaml does not exist/],
   ])('refuses %j with exit 2 and a reason', async (argv, reason) => {
@@ -220,7 +223,7 @@ describe('the command line', () => {
       const outcome = await run('--config', config, ...weakened);
       expect(outcome.exitCode).toBe(2);
       expect(outcome.stderr).toContain(
-        `${config}:2: rules: unknown key security-weakend; remove it or fix its spelling`,
+        `${config}:2: rules.security-weakend: unknown key security-weakend; remove it or fix`,
       );
       expect(outcome.stdout).toBe('');
     });
@@ -274,5 +277,17 @@ describe('the command line', () => {
     expect(report.findings.map((finding) => [finding.rule, finding.document])).toEqual([
       ['security-removed', 'orders.yaml'],
     ]);
+
+    // A glob that matches nothing is a usage error, not a green run.
+    const typo = await runCli(['--base-ref', 'HEAD~1', 'apis/*.yaml'], repo);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toMatch(/^error: no file in either commit matches apis\/\*\.yaml/);
+  });
+
+  it('says when git mode runs outside a repository', async () => {
+    const outside = mkdtempSync(join(scratch, 'plain-'));
+    const outcome = await runCli(['--base-ref', 'HEAD~1'], outside);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain(`--base-ref needs a git repository, and ${outside} is not`);
   });
 });

@@ -100,7 +100,7 @@ describe('a $ref to a file outside the root', () => {
     workspace = createWorkspace();
     const ref = '../secret.yaml#/components/securitySchemes/cert';
     const review = await workspace.review(headWithSchemeRef(ref));
-    await expectRefused(review, ref, /leaves the repository root/);
+    await expectRefused(review, ref, /leaves the root folder the review may read/);
   });
 
   it('refuses ../ hidden behind a folder that exists', async () => {
@@ -108,14 +108,14 @@ describe('a $ref to a file outside the root', () => {
     workspace.write('specs/readme.md', 'x');
     const ref = 'specs/../../secret.yaml#/components/securitySchemes/cert';
     const review = await workspace.review(headWithSchemeRef(ref));
-    await expectRefused(review, ref, /leaves the repository root/);
+    await expectRefused(review, ref, /leaves the root folder the review may read/);
   });
 
   it('refuses ../ spelled with backslashes', async () => {
     workspace = createWorkspace();
     const ref = '..\\secret.yaml#/components/securitySchemes/cert';
     const review = await workspace.review(headWithSchemeRef(ref));
-    await expectRefused(review, ref, /leaves the repository root/);
+    await expectRefused(review, ref, /leaves the root folder the review may read/);
   });
 
   it('refuses a UNC path', async () => {
@@ -138,7 +138,7 @@ describe('a $ref to a file outside the root', () => {
     workspace.write('schemes/index.yaml', `cert: {$ref: '${climb}'}\n`);
     const review = await workspace.review(headWithSchemeRef('schemes/index.yaml#/cert'));
     // The finding names the ref that failed and points at the file and line that wrote it.
-    await expectRefused(review, climb, /leaves the repository root/);
+    await expectRefused(review, climb, /leaves the root folder the review may read/);
     expect(review.findings[0]?.location).toMatchObject({ file: 'schemes/index.yaml', line: 1 });
   });
 
