@@ -11,14 +11,17 @@ import { SEVERITIES, type ReviewResult, type Severity } from '../compare/finding
 import { reviewDocument, type EngineOptions } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
 import { isGitRepository, RevisionError } from '../git/commits.js';
-import { listDocumentPairs, reviewPlan } from '../git/plan.js';
+import { ConfigFileError, readConfiguration } from '../action/configuration.js';
+import { listDocumentPairs, openGitRevisions, reviewPlan } from '../git/plan.js';
 import { ConfigError, parseConfig, type LoadedConfig } from '../policy/config.js';
 import {
   applyPolicy,
   reachesFailOn,
   resolvePolicy,
   utcDay,
+  type ConfigOrigin,
   type Policy,
+  type PolicyNote,
 } from '../policy/policy.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown, type ReportPolicy } from '../report/markdown.js';
@@ -45,7 +48,8 @@ Options:
                             scanning
   --output <file>           write the report to a file instead of standard output
   --config <file>           the configuration file (rules, accept entries, ...); the options
-                            below win over it
+                            below win over it. Git mode without it reads the repository's
+                            .github/asyncapi-security-review.yml at the base commit
   --fail-on <severity>      exit 1 when a finding not accepted reaches it: critical, high,
                             medium, low, info or none (default: high)
   --model <override|additive>
@@ -100,7 +104,6 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   const failOn = optionalOneOf(args.values['fail-on'], FAIL_ON, '--fail-on');
   const model = optionalOneOf(args.values.model, MODELS, '--model');
   const configPath = args.values.config;
-  const loaded = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
   const gitMode = args.values['base-ref'] !== undefined;
   if (!gitMode && args.values['head-ref'] !== undefined) {
     throw new UsageError('--head-ref needs --base-ref: git mode compares two commits');
@@ -108,17 +111,27 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   if (gitMode && args.values.root !== undefined) {
     throw new UsageError('--root is for two files; in git mode the root is the repository');
   }
+  // The file --config names; in git mode without it, the repository's own file at the base
+  // commit, as the Action reads it, so that both review a change under the same policy.
+  const configuration =
+    configPath !== undefined
+      ? { loaded: await loadConfigFile(cwd, configPath), origin: fileOrigin(configPath), notes: [] }
+      : gitMode
+        ? await loadBaseConfig(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+        : { loaded: null, origin: null, notes: [] };
   const policy = resolvePolicy(
-    loaded,
+    configuration.loaded,
     { failOn, model, files: gitMode ? args.positionals : null },
-    configPath === undefined ? null : { file: configPath, from: 'file' },
+    configuration.origin,
   );
 
   // Review, then the policy: rules turned off, fingerprints, accepted findings.
   const reviewed = gitMode
     ? await reviewRevisions(cwd, args.values['base-ref'] ?? '', args.values['head-ref'], policy)
     : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
-  const { result, notes } = applyPolicy(reviewed.result, policy, utcDay());
+  const applied = applyPolicy(reviewed.result, policy, utcDay());
+  const { result } = applied;
+  const notes = [...configuration.notes, ...applied.notes];
   const report = render(result, format, {
     policy: { origin: policy.origin, notes },
     artifactUri: reviewed.artifactUri,
@@ -197,6 +210,46 @@ async function loadConfigFile(cwd: string, path: string): Promise<LoadedConfig> 
   }
 }
 
+function fileOrigin(path: string): ConfigOrigin {
+  return { file: path, from: 'file' };
+}
+
+/**
+ * Git mode's configuration: `.github/asyncapi-security-review.yml` at the base commit, when
+ * there is one. A missing file means the defaults, said in the report; an invalid one is a
+ * usage error (exit 2) naming the key, the line and the revision.
+ */
+async function loadBaseConfig(
+  cwd: string,
+  baseRef: string,
+  headRef: string | undefined,
+): Promise<{ loaded: LoadedConfig | null; origin: ConfigOrigin; notes: PolicyNote[] }> {
+  await requireRepository(cwd);
+  let revisions;
+  try {
+    revisions = await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
+  } catch (error) {
+    if (error instanceof RevisionError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  try {
+    return await readConfiguration(revisions, null, 'base');
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new ConfigUsageError(error.message);
+    throw error;
+  }
+}
+
+async function requireRepository(cwd: string): Promise<void> {
+  if (!(await isGitRepository(cwd))) {
+    throw new UsageError(
+      `--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
+        'or give two files',
+    );
+  }
+}
+
 interface Reviewed {
   result: ReviewResult;
   artifactUri: (file: string) => string;
@@ -213,12 +266,7 @@ async function reviewRevisions(
   headRef: string | undefined,
   policy: Policy,
 ): Promise<Reviewed> {
-  if (!(await isGitRepository(cwd))) {
-    throw new UsageError(
-      `--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
-        'or give two files',
-    );
-  }
+  await requireRepository(cwd);
 
   let plan;
   try {

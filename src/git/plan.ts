@@ -84,13 +84,24 @@ export async function listDocumentPairs(
   headRef: string,
   globs: string[],
 ): Promise<ReviewPlan> {
+  const { base, head } = await openGitRevisions(repoDir, baseRef, headRef);
+  return planReview(base, head, globs);
+}
+
+/** Both revisions from the local clone; a ref that is not a commit there is a RevisionError. */
+export async function openGitRevisions(
+  repoDir: string,
+  baseRef: string,
+  headRef: string,
+): Promise<{ base: GitRevision; head: GitRevision }> {
   const [baseSha, headSha] = await Promise.all([
     resolveRequired(repoDir, baseRef, '--base-ref'),
     resolveRequired(repoDir, headRef, '--head-ref'),
   ]);
-  const base = new GitRevision(repoDir, baseSha, 'base');
-  const head = new GitRevision(repoDir, headSha, 'head');
-  return planReview(base, head, globs);
+  return {
+    base: new GitRevision(repoDir, baseSha, 'base'),
+    head: new GitRevision(repoDir, headSha, 'head'),
+  };
 }
 
 async function resolveRequired(repoDir: string, ref: string, option: string): Promise<string> {

@@ -1,6 +1,6 @@
 /** The command line as a user runs it: options, exit codes, formats and bad input. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -282,6 +282,45 @@ describe('the command line', () => {
     const typo = await runCli(['--base-ref', 'HEAD~1', 'apis/*.yaml'], repo);
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toMatch(/^error: no file in either commit matches apis\/\*\.yaml/);
+  });
+
+  it('reads the configuration in git mode from the base commit, as the Action does', async () => {
+    const repo = mkdtempSync(join(scratch, 'git-config-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+      });
+    git('init', '-q');
+    mkdirSync(join(repo, '.github'));
+    // The base accepts nothing and fails on critical; the head tries to turn the rule off.
+    writeFileSync(
+      join(repo, '.github', 'asyncapi-security-review.yml'),
+      'fail-on-severity: critical\n',
+    );
+    writeFileSync(join(repo, 'orders.yaml'), readFileSync(removed[0] ?? ''));
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    writeFileSync(
+      join(repo, '.github', 'asyncapi-security-review.yml'),
+      'rules:\n  security-removed: off\n',
+    );
+    writeFileSync(join(repo, 'orders.yaml'), readFileSync(removed[1] ?? ''));
+    git('commit', '-q', '-am', 'head');
+
+    const outcome = await runCli(['--base-ref', 'HEAD~1'], repo);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toMatch(/CRITICAL security-removed/);
+    expect(outcome.stdout).toContain('.github/asyncapi-security-review.yml');
+    expect(outcome.stdout).toMatch(/from the base revision/);
+    expect(outcome.stdout).toMatch(
+      /the head revision changes \.github\/asyncapi-security-review\.yml/,
+    );
+
+    // An explicit --config still wins, read from disk.
+    const relaxed = join(scratch, 'relaxed.yml');
+    writeFileSync(relaxed, 'rules:\n  security-removed: off\n');
+    const withFile = await runCli(['--base-ref', 'HEAD~1', '--config', relaxed], repo);
+    expect(withFile.exitCode).toBe(0);
   });
 
   it('says when git mode runs outside a repository', async () => {
