@@ -33,13 +33,20 @@ export function checkConclusion(failed: boolean, warnOnly: boolean): CheckConclu
   return warnOnly ? 'neutral' : 'failure';
 }
 
-/** `3 findings: 1 critical, 2 high; 1 accepted`, or `No findings`. */
-export function checkTitle(findings: readonly Finding[]): string {
-  if (findings.length === 0) return 'No findings';
+/**
+ * `3 findings: 1 critical, 2 high; 1 accepted`, or `No findings`; then the documents deleted,
+ * which carry no finding but take their operations out of review.
+ */
+export function checkTitle(findings: readonly Finding[], deletedDocuments = 0): string {
+  const deleted =
+    deletedDocuments === 0
+      ? ''
+      : `; ${deletedDocuments} document${deletedDocuments === 1 ? '' : 's'} deleted`;
+  if (findings.length === 0) return `No findings${deleted}`;
   const accepted = findings.length - blockingFindings(findings).length;
   const noun = findings.length === 1 ? 'finding' : 'findings';
   const counts = `${findings.length} ${noun}: ${countBySeverity(findings)}`;
-  return accepted === 0 ? counts : `${counts}; ${accepted} accepted`;
+  return `${accepted === 0 ? counts : `${counts}; ${accepted} accepted`}${deleted}`;
 }
 
 /**

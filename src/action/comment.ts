@@ -8,6 +8,9 @@ import { httpStatus, type GitHubApi, type IssueComment } from './github-api.js';
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
+/** Where a cut report points its reader when the caller names no other place. */
+const DEFAULT_TRUNCATION_HINT = 'The job summary of this run lists every finding.';
+
 export type CommentMode = 'always' | 'on-failure' | 'never';
 
 /**
@@ -26,14 +29,19 @@ function escapeChar(character: string): string {
 }
 
 /**
- * This job's earlier comment: written by this token's identity and starting with the marker.
+ * This job's earlier comment: starting with the marker, and written by this token's identity.
  * Checking only the first line means a document string quoted later in a body cannot
  * impersonate it, and checking the author means another user's comment is never edited.
+ *
+ * `login` is undefined when GET /user is refused, as it is for GITHUB_TOKEN and other GitHub
+ * App installation tokens, whose comments are written as `<app>[bot]`. A comment is then ours
+ * only if its author is a Bot account, which no user can post as, and its first line is the
+ * marker exactly.
  */
 export function findStickyComment(
   comments: readonly IssueComment[],
   marker: string,
-  login: string,
+  login: string | undefined,
 ): IssueComment | undefined {
   return findStickyComments(comments, marker, login)[0];
 }
@@ -42,12 +50,15 @@ export function findStickyComment(
 export function findStickyComments(
   comments: readonly IssueComment[],
   marker: string,
-  login: string,
+  login: string | undefined,
 ): IssueComment[] {
   return comments
     .filter((comment) => {
-      const firstLine = comment.body.split('\n', 1)[0]?.trim();
-      return comment.author === login && firstLine === marker;
+      const byUs =
+        login === undefined
+          ? comment.author !== null && comment.authorType === 'Bot'
+          : comment.author === login;
+      return byUs && comment.body.split('\n', 1)[0]?.trim() === marker;
     })
     .sort((a, b) => a.id - b.id);
 }
@@ -98,6 +109,8 @@ export interface StickyCommentRequest {
    */
   renderReport: (maxBytes?: number) => string;
   renderResolved: () => string;
+  /** Where a reader finds every finding when the report is cut (trusted markdown). */
+  truncationHint?: string;
 }
 
 export interface StickyCommentOutcome {
@@ -115,7 +128,8 @@ export async function writeStickyComment(
     return { action: 'none', url: null, detail: 'comment-summary-in-pr is never' };
   }
 
-  const login = (await api.getAuthenticatedLogin()) ?? ACTIONS_BOT_LOGIN;
+  // Undefined for installation tokens: see findStickyComments.
+  const login = await api.getAuthenticatedLogin();
   const comments = await api.listIssueComments(issueNumber);
   const ours = findStickyComments(comments, marker, login);
   const existing = ours[0];
@@ -125,17 +139,21 @@ export async function writeStickyComment(
     return { action: 'none', url: existing?.url ?? null, detail: decision.reason };
   }
 
+  const hint = request.truncationHint ?? DEFAULT_TRUNCATION_HINT;
   const render = (maxBytes?: number) =>
     decision.body === 'resolved' ? request.renderResolved() : request.renderReport(maxBytes);
   if (decision.action === 'create') {
-    const created = await withShorterBodies(render, (body) =>
-      api.createIssueComment(issueNumber, body),
+    const created = await withShorterBodies(
+      render,
+      (body) => api.createIssueComment(issueNumber, body),
+      hint,
     );
     // Two runs of this job may each have found no comment and created one: settle on one.
-    // The comment is written either way, so a failure here is reported, never thrown.
+    // The comment is written either way, so a failure here is reported, never thrown. The
+    // comment just created names this token's identity, even when GET /user did not.
     let kept: IssueComment;
     try {
-      kept = await keepOldest(request, login, created, render);
+      kept = await keepOldest(request, login ?? created.author ?? undefined, created, render);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const detail = `created comment ${created.id}; removing duplicates failed: ${reason}`;
@@ -146,13 +164,17 @@ export async function writeStickyComment(
       : { action: 'update', url: kept.url, detail: `updated comment ${kept.id} (raced)` };
   }
 
-  const updated = await withShorterBodies(render, (body) =>
-    api.updateIssueComment(decision.commentId, body),
+  const updated = await withShorterBodies(
+    render,
+    (body) => api.updateIssueComment(decision.commentId, body),
+    hint,
   );
   // Duplicates an earlier race left behind are removed now; failing that is only reported.
+  // Without a login, only those by the author of the comment kept are duplicates.
   const detail = `updated comment ${updated.id}`;
+  const duplicates = ours.slice(1).filter((comment) => comment.author === existing?.author);
   try {
-    await deleteComments(api, ours.slice(1));
+    await deleteComments(api, duplicates);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { action: 'update', url: updated.url, detail: `${detail}; ${reason}` };
@@ -168,20 +190,28 @@ export async function writeStickyComment(
  */
 async function keepOldest(
   request: StickyCommentRequest,
-  login: string,
+  login: string | undefined,
   created: IssueComment,
   render: (maxBytes?: number) => string,
 ): Promise<IssueComment> {
   const { api, issueNumber, marker } = request;
   if (api.deleteIssueComment === undefined) return created;
 
-  const ours = findStickyComments(await api.listIssueComments(issueNumber), marker, login);
+  // Without a login, only comments by the author of the one just created are duplicates.
+  const listed = await api.listIssueComments(issueNumber);
+  const ours = findStickyComments(listed, marker, login).filter(
+    (comment) => comment.author === created.author,
+  );
   const oldest = ours[0];
   if (oldest === undefined || ours.length === 1) return created;
 
   await deleteComments(api, ours.slice(1));
   if (oldest.id === created.id) return created;
-  return withShorterBodies(render, (body) => api.updateIssueComment(oldest.id, body));
+  return withShorterBodies(
+    render,
+    (body) => api.updateIssueComment(oldest.id, body),
+    request.truncationHint ?? DEFAULT_TRUNCATION_HINT,
+  );
 }
 
 async function deleteComments(api: GitHubApi, comments: IssueComment[]): Promise<void> {
@@ -202,6 +232,7 @@ const SHORTER_BODY_SHARE = 0.6;
 async function withShorterBodies(
   render: (maxBytes?: number) => string,
   write: (body: string) => Promise<IssueComment>,
+  hint: string,
 ): Promise<IssueComment> {
   let body = render();
   for (let attempt = 0; ; attempt += 1) {
@@ -213,7 +244,7 @@ async function withShorterBodies(
       const maxBytes = Math.floor(
         Math.min(named * 0.9, Buffer.byteLength(body) * SHORTER_BODY_SHARE),
       );
-      body = shortenReport(render(maxBytes), maxBytes);
+      body = shortenReport(render(maxBytes), maxBytes, hint);
     }
   }
 }
@@ -236,13 +267,17 @@ export function isBodyTooLong(error: unknown): boolean {
  * Cuts a markdown report to `maxBytes` between two findings (each starts with `#### `), so no
  * code span, fence or details block is left open, and says how many were cut.
  */
-export function shortenReport(body: string, maxBytes: number): string {
+export function shortenReport(
+  body: string,
+  maxBytes: number,
+  hint: string = DEFAULT_TRUNCATION_HINT,
+): string {
   if (Buffer.byteLength(body) <= maxBytes) return body;
 
   const starts = [...body.matchAll(/^#### /gm)].map((match) => match.index);
   const note = (cut: number) =>
     `\n**${cut} more finding${cut === 1 ? '' : 's'} not shown**: GitHub refused the full ` +
-    'comment as too long. The job summary of this run lists every finding.\n';
+    `comment as too long. ${hint}\n`;
   for (let kept = starts.length - 1; kept >= 0; kept -= 1) {
     const head = body.slice(0, starts[kept]);
     const text = `${head}${note(starts.length - kept)}`;

@@ -55,7 +55,11 @@ export interface ActionContext {
    * without it the file is written to disk directly, as the runner's context does.
    */
   writeFile?(path: string, text: string): Promise<void>;
-  createGitHubApi(token: string): GitHubApi;
+  /**
+   * The REST API for `token`; its warnings (rate limits it waits out) go to `log`, the step's
+   * log, so they are counted with the step's other annotations.
+   */
+  createGitHubApi(token: string, log: ActionLog): GitHubApi;
   /** The engine; replaceable so the orchestration can be tested on its own. */
   review: ReviewFunction;
 }

@@ -14,6 +14,11 @@ export interface IssueComment {
   body: string;
   /** Login of the author; null for a deleted account. */
   author: string | null;
+  /**
+   * The author's account type, `User`, `Bot` or `Organization`; null when GitHub gives none.
+   * Only GitHub Apps (and GITHUB_TOKEN, the Actions app) write as `Bot`: no user can.
+   */
+  authorType: string | null;
   url: string;
 }
 
@@ -75,6 +80,18 @@ export function httpStatus(error: unknown): number | undefined {
   return typeof error.status === 'number' ? error.status : undefined;
 }
 
+/**
+ * The status GitHub answered with; undefined when no answer came. Octokit reports a request
+ * that never got a response (a refused connection, a DNS failure, a timeout) as a 500 without
+ * a `response`, which is not GitHub failing.
+ */
+function answeredStatus(error: unknown): number | undefined {
+  const status = httpStatus(error);
+  if (status === undefined || status === 0) return undefined;
+  const { response } = error as { response?: unknown };
+  return response === undefined || response === null ? undefined : status;
+}
+
 export interface ApiLog {
   warning(message: string): void;
 }
@@ -111,14 +128,27 @@ function errorDetails(error: unknown): string {
   return parts.join(': ').replace(/\s+/g, ' ').slice(0, 500);
 }
 
+/** The permission each kind of call needs, as a workflow's `permissions:` spells it. */
+export type ApiPermission = 'pull-requests: write' | 'checks: write' | 'contents: read';
+
 /**
  * Turns an Octokit error into one that names the call, the status and the fix. `doing` reads
- * as "while <doing>", such as `creating a comment on pull request #7`.
+ * as "while <doing>", such as `creating a comment on pull request #7`; `permission` is what a
+ * 403 asks to grant.
  */
-export function describeApiError(error: unknown, doing: string): GitHubApiError {
-  const status = httpStatus(error);
+export function describeApiError(
+  error: unknown,
+  doing: string,
+  permission?: ApiPermission,
+): GitHubApiError {
+  if (error instanceof GitHubApiError) return error;
+  const status = answeredStatus(error);
   const details = errorDetails(error);
   const said = `GitHub said: ${details}`;
+  const grant =
+    permission === undefined
+      ? 'grant the job the permission this call needs'
+      : `grant the job \`permissions: ${permission}\``;
   let message: string;
   switch (status) {
     case 401:
@@ -129,10 +159,7 @@ export function describeApiError(error: unknown, doing: string): GitHubApiError 
     case 403:
       message = /rate limit/i.test(details)
         ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
-        : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
-          `needs (\`pull-requests: write\` for the comment, \`checks: write\` for the check ` +
-          `run, \`contents: read\` to read files). ` +
-          said;
+        : `The token may not do this (403) while ${doing}: ${grant}. ${said}`;
       break;
     case 404:
       message =
@@ -145,18 +172,24 @@ export function describeApiError(error: unknown, doing: string): GitHubApiError 
     default:
       message =
         status === undefined
-          ? `The GitHub API could not be reached while ${doing}: ${details}`
+          ? `The GitHub API could not be reached while ${doing}, after retries: ${details}. ` +
+            'Check that the runner can reach the API (GITHUB_API_URL), through a proxy if it ' +
+            'needs one'
           : `The GitHub API failed (${status}) while ${doing}, after retries. ${said}`;
   }
   return new GitHubApiError(message.replace(/\.+$/, ''), status, details);
 }
 
 /** Runs one REST call; its failure becomes a `GitHubApiError` naming `doing`. */
-async function calling<T>(doing: string, call: () => Promise<T>): Promise<T> {
+async function calling<T>(
+  doing: string,
+  call: () => Promise<T>,
+  permission?: ApiPermission,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw describeApiError(error, doing);
+    throw describeApiError(error, doing, permission);
   }
 }
 
@@ -179,12 +212,13 @@ function toIssueComment(data: {
   id: number;
   body?: string | undefined;
   html_url: string;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
 }): IssueComment {
   return {
     id: data.id,
     body: data.body ?? '',
     author: data.user?.login ?? null,
+    authorType: data.user?.type ?? null,
     url: data.html_url,
   };
 }
@@ -237,11 +271,16 @@ function toApiOutput(output: CheckRunOutput) {
   };
 }
 
-/** Creates the API for one repository; nothing is requested until a method is called. */
+/**
+ * Creates the API for one repository; nothing is requested until a method is called. The
+ * address is GITHUB_API_URL as `@actions/github` read it when loaded, unless `baseUrl` names
+ * another (tests).
+ */
 export function createGitHubApi(
   token: string,
   repository: { owner: string; repo: string },
   log: ApiLog,
+  baseUrl?: string,
 ): GitHubApi {
   if (token === '') {
     throw new Error(
@@ -265,6 +304,7 @@ export function createGitHubApi(
   const octokit = getOctokit(
     token,
     {
+      ...(baseUrl === undefined ? {} : { baseUrl }),
       retry: { retryAfterBaseValue: baseMillis },
       throttle: {
         retryAfterBaseValue: baseMillis,
@@ -283,48 +323,58 @@ export function createGitHubApi(
         const response = await octokit.rest.users.getAuthenticated();
         return response.data.login;
       } catch (error) {
-        // GITHUB_TOKEN and other installation tokens may not read /user: the caller falls back
-        // to the login GitHub gives their comments.
+        // GITHUB_TOKEN and other installation tokens may not read /user: the caller then
+        // recognises its comments without a login (see comment.ts).
         if (httpStatus(error) === 403 || httpStatus(error) === 401) return undefined;
-        throw error;
+        throw describeApiError(error, 'reading which account the token acts as (GET /user)');
       }
     },
 
     async getMergeBase(base, head) {
-      const response = await calling(`comparing ${base} with ${head}`, () =>
-        octokit.rest.repos.compareCommitsWithBasehead({
-          owner,
-          repo,
-          basehead: `${base}...${head}`,
-          // The merge base is all that is read: one commit of the list is enough.
-          per_page: 1,
-        }),
+      const response = await calling(
+        `comparing ${base} with ${head}`,
+        () =>
+          octokit.rest.repos.compareCommitsWithBasehead({
+            owner,
+            repo,
+            basehead: `${base}...${head}`,
+            // The merge base is all that is read: one commit of the list is enough.
+            per_page: 1,
+          }),
+        'contents: read',
       );
       return response.data.merge_base_commit.sha;
     },
 
     async listIssueComments(issueNumber) {
-      const comments = await calling(`listing the comments of pull request #${issueNumber}`, () =>
-        octokit.paginate(octokit.rest.issues.listComments, {
-          owner,
-          repo,
-          issue_number: issueNumber,
-          per_page: 100,
-        }),
+      const comments = await calling(
+        `listing the comments of pull request #${issueNumber}`,
+        () =>
+          octokit.paginate(octokit.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: issueNumber,
+            per_page: 100,
+          }),
+        'pull-requests: write',
       );
       return comments.map(toIssueComment);
     },
 
     async createIssueComment(issueNumber, body) {
-      const response = await calling(`creating a comment on pull request #${issueNumber}`, () =>
-        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
+      const response = await calling(
+        `creating a comment on pull request #${issueNumber}`,
+        () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
+        'pull-requests: write',
       );
       return toIssueComment(response.data);
     },
 
     async updateIssueComment(commentId, body) {
-      const response = await calling(`updating comment ${commentId}`, () =>
-        octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
+      const response = await calling(
+        `updating comment ${commentId}`,
+        () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
+        'pull-requests: write',
       );
       return toIssueComment(response.data);
     },
@@ -335,41 +385,53 @@ export function createGitHubApi(
       } catch (error) {
         // Another run deleting the same duplicate first is the race this call settles.
         if (httpStatus(error) === 404) return;
-        throw describeApiError(error, `deleting duplicate comment ${commentId}`);
+        throw describeApiError(
+          error,
+          `deleting duplicate comment ${commentId}`,
+          'pull-requests: write',
+        );
       }
     },
 
     async createCheckRun(request) {
-      const response = await calling(`creating check run "${request.name}"`, () =>
-        octokit.rest.checks.create({
-          owner,
-          repo,
-          name: request.name,
-          head_sha: request.headSha,
-          status: 'completed',
-          conclusion: request.conclusion,
-          completed_at: new Date().toISOString(),
-          output: toApiOutput(request.output),
-        }),
+      const response = await calling(
+        `creating check run "${request.name}"`,
+        () =>
+          octokit.rest.checks.create({
+            owner,
+            repo,
+            name: request.name,
+            head_sha: request.headSha,
+            status: 'completed',
+            conclusion: request.conclusion,
+            completed_at: new Date().toISOString(),
+            output: toApiOutput(request.output),
+          }),
+        'checks: write',
       );
       return { id: response.data.id, url: response.data.html_url };
     },
 
     async updateCheckRun(checkRunId, output) {
-      const response = await calling(`adding annotations to check run ${checkRunId}`, () =>
-        octokit.rest.checks.update({
-          owner,
-          repo,
-          check_run_id: checkRunId,
-          output: toApiOutput(output),
-        }),
+      const response = await calling(
+        `adding annotations to check run ${checkRunId}`,
+        () =>
+          octokit.rest.checks.update({
+            owner,
+            repo,
+            check_run_id: checkRunId,
+            output: toApiOutput(output),
+          }),
+        'checks: write',
       );
       return { id: response.data.id, url: response.data.html_url };
     },
 
     async getTree(ref) {
-      const response = await calling(`listing the files of ${ref}`, () =>
-        octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }),
+      const response = await calling(
+        `listing the files of ${ref}`,
+        () => octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }),
+        'contents: read',
       );
       if (response.data.truncated) {
         throw new Error(
@@ -391,7 +453,7 @@ export function createGitHubApi(
         data = (await octokit.rest.repos.getContent({ owner, repo, path, ref })).data;
       } catch (error) {
         if (httpStatus(error) === 404) return undefined;
-        throw describeApiError(error, `reading ${path} at ${ref}`);
+        throw describeApiError(error, `reading ${path} at ${ref}`, 'contents: read');
       }
 
       if (Array.isArray(data)) return undefined;
@@ -401,8 +463,10 @@ export function createGitHubApi(
       if ('encoding' in data && data.encoding === 'base64') return decodeBase64(data.content);
 
       // Files over 1 MB come without content from the contents API; the blob API has them.
-      const blob = await calling(`reading ${path} at ${ref}`, () =>
-        octokit.rest.git.getBlob({ owner, repo, file_sha: oid }),
+      const blob = await calling(
+        `reading ${path} at ${ref}`,
+        () => octokit.rest.git.getBlob({ owner, repo, file_sha: oid }),
+        'contents: read',
       );
       return decodeBase64(blob.data.content);
     },

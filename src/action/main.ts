@@ -31,7 +31,7 @@ import {
   type Policy,
   type PolicyNote,
 } from '../policy/policy.js';
-import { selectAnnotations, type Annotation } from '../report/annotations.js';
+import { selectAnnotations, type Annotation, type AnnotationLevel } from '../report/annotations.js';
 import {
   COMMENT_MAX_BYTES,
   renderMarkdown,
@@ -53,23 +53,25 @@ import {
 } from './check-run.js';
 import { commentMarker, writeStickyComment } from './comment.js';
 import { findAcceptLabel, readConfiguration } from './configuration.js';
-import { writeReportFile, type ActionContext } from './context.js';
+import { writeReportFile, type ActionContext, type AnnotationProperties } from './context.js';
 import { httpStatus, lazyGitHubApi, type GitHubApi } from './github-api.js';
+import { renderDocumentChanges } from './resolved.js';
 import { chooseRevisions, type RevisionChoice } from './revisions.js';
 
 // GitHub keeps at most 1 MB of outputs per job; the findings output stays well under it.
 const MAX_FINDINGS_OUTPUT_BYTES = 512 * 1024;
 
+// Added to a 403's own message, which already names the permission to grant.
 const COMMENT_PERMISSION_HELP =
-  'Grant `permissions: pull-requests: write` to the job. Pull requests from forks get a ' +
-  'read-only token: run the workflow on `pull_request_target` instead (the Action reads the ' +
-  'documents with git and never runs pull request code). Annotations, the job summary and the ' +
-  'check result are unaffected.';
+  'Pull requests from forks get a read-only token whatever the workflow grants: run the ' +
+  'workflow on `pull_request_target` instead (the Action reads the documents with git and ' +
+  'never runs pull request code). Annotations, the job summary and the check result are ' +
+  'unaffected.';
 
 const CHECK_RUN_PERMISSION_HELP =
-  'Grant `permissions: checks: write` to the job, or set `check-run: false`. Pull requests ' +
-  'from forks get a read-only token on `pull_request`. The comment, annotations, the job ' +
-  'summary and the result of this step are unaffected.';
+  'If the job cannot have it, set `check-run: false`. Pull requests from forks get a ' +
+  'read-only token on `pull_request`. The comment, annotations, the job summary and the ' +
+  'result of this step are unaffected.';
 
 /**
  * Writes a line to the log. `core.info` prints its text as it is, and the runner reads a line
@@ -82,14 +84,54 @@ function info(context: ActionContext, text: string): void {
 
 /** Runs the Action; any error becomes a failed step with its message, never a stack trace. */
 export async function run(context: ActionContext): Promise<void> {
+  const counting = countingAnnotations(context);
   try {
-    await runReview(context);
+    await runReview(counting.context, counting.written);
   } catch (error) {
-    context.setFailed(error instanceof Error ? error.message : String(error));
+    counting.context.setFailed(error instanceof Error ? error.message : String(error));
   }
 }
 
-async function runReview(context: ActionContext): Promise<void> {
+/** How many annotations of each level the step has written so far. */
+type AnnotationCounts = Record<AnnotationLevel, number>;
+
+/**
+ * The context with its warnings, errors, notices and failure (an error annotation) counted:
+ * GitHub shows only so many annotations per step, and the findings get what the run's own
+ * messages leave.
+ */
+function countingAnnotations(context: ActionContext): {
+  context: ActionContext;
+  written: AnnotationCounts;
+} {
+  const written: AnnotationCounts = { error: 0, warning: 0, notice: 0 };
+  const { log } = context;
+  const counted =
+    (level: AnnotationLevel) => (message: string, properties?: AnnotationProperties) => {
+      written[level] += 1;
+      log[level](message, properties);
+    };
+  return {
+    written,
+    context: {
+      ...context,
+      log: {
+        debug: (message) => log.debug(message),
+        info: (message) => log.info(message),
+        group: (name, body) => log.group(name, body),
+        error: counted('error'),
+        warning: counted('warning'),
+        notice: counted('notice'),
+      },
+      setFailed: (message) => {
+        written.error += 1;
+        context.setFailed(message);
+      },
+    },
+  };
+}
+
+async function runReview(context: ActionContext, written: AnnotationCounts): Promise<void> {
   const { log, environment } = context;
   if (environment.payloadProblem !== null) throw new Error(environment.payloadProblem);
 
@@ -99,10 +141,11 @@ async function runReview(context: ActionContext): Promise<void> {
   // Revisions: from the event, unless base-ref / head-ref say otherwise.
   const choice = chooseRevisions(environment, settings);
   info(context, `Revisions: ${choice.reason}.`);
-  const api = lazyGitHubApi(() => context.createGitHubApi(settings.githubToken));
+  const api = lazyGitHubApi(() => context.createGitHubApi(settings.githubToken, log));
   const revisions = await log.group('Reading revisions', () => openRevisions(context, api, choice));
   if (revisions === null) {
-    setOutputs(context, { findings: [], failed: false, commentUrl: null, origin: null });
+    const output = findingsOutput([]);
+    setOutputs(context, { findings: [], output, failed: false, commentUrl: null, origin: null });
     return;
   }
 
@@ -142,7 +185,9 @@ async function runReview(context: ActionContext): Promise<void> {
     return { result: applied.result, reportPolicy: { origin: policy.origin, notes } };
   });
 
-  // Report: annotations, job summary, comment, check run, SARIF, outputs; then the check itself.
+  // Report: job summary, comment, check run, SARIF, then annotations, outputs and the check
+  // itself. Annotations come last but for the verdict, so that every warning the run wrote
+  // is counted against GitHub's limits, and the verdict's own slot is kept free.
   const findings = sortedFindings(result);
   const failed = reachesFailOn(findings, policy.failOn);
   const links: BlobLinks = {
@@ -150,36 +195,85 @@ async function runReview(context: ActionContext): Promise<void> {
     serverUrl: environment.serverUrl,
     headSha: plan.head.sha,
   };
-  const report: ReportInputs = { settings, policy, reportPolicy, plan, result, findings, failed };
+  const output = findingsOutput(findings);
+  const report: ReportInputs = {
+    settings,
+    policy,
+    reportPolicy,
+    plan,
+    result,
+    findings,
+    failed,
+    outputCount: output.count,
+  };
+  const verdict = failed ? failureMessage(findings, policy.failOn) : null;
   const { commentUrl, sarifProblem } = await log.group('Reporting', async () => {
-    if (settings.annotations) writeAnnotations(context, findings, plan, result);
     if (settings.jobSummary) await writeSummary(context, report, links);
     const url = await writeComment(context, api, choice, report, links);
     if (settings.checkRun) await writeCheckRunReport(context, api, report, links);
     const problem =
       settings.sarifFile === null ? null : await writeSarif(context, settings.sarifFile, report);
+    if (settings.annotations) {
+      // Written so far, and still to come: the verdict and a SARIF failure.
+      const failing = verdict !== null && !settings.warnOnly ? 1 : 0;
+      const reserved: AnnotationCounts = {
+        error: written.error + failing + (problem === null ? 0 : 1),
+        warning: written.warning + (verdict !== null && settings.warnOnly ? 1 : 0),
+        notice: written.notice,
+      };
+      writeAnnotations(context, report, reserved);
+    }
     return { commentUrl: url, sarifProblem: problem };
   });
 
-  setOutputs(context, { findings, failed, commentUrl, origin: policy.origin });
-  if (failed) {
-    const blocking = blockingFindings(findings);
-    const accepted = findings.length - blocking.length;
-    const counted =
-      accepted === 0
-        ? `${findings.length} finding(s)`
-        : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
-    const message =
-      `${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
-      `fail-on-severity ${policy.failOn}.`;
+  setOutputs(context, { findings, output, failed, commentUrl, origin: policy.origin });
+  if (verdict !== null) {
     if (settings.warnOnly) {
-      log.warning(`${message} warn-only is set: not failing.`, { title: 'Security findings' });
+      log.warning(`${verdict} warn-only is set: not failing.`, { title: 'Security findings' });
     } else {
-      context.setFailed(message);
+      context.setFailed(verdict);
     }
   }
   // A SARIF file the workflow asked for and a later upload step needs: not writing it fails.
   if (sarifProblem !== null) context.setFailed(sarifProblem);
+}
+
+/** The step's failure message: how many findings, and the worst that reaches the threshold. */
+function failureMessage(findings: readonly Finding[], failOn: Severity | 'none'): string {
+  const blocking = blockingFindings(findings);
+  const accepted = findings.length - blocking.length;
+  const counted =
+    accepted === 0
+      ? `${findings.length} finding(s)`
+      : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
+  return (
+    `${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
+    `fail-on-severity ${failOn}.`
+  );
+}
+
+/**
+ * Where a reader finds every finding when a report or the step's annotations leave some out:
+ * the job summary when the step writes one, else the check run's annotations, else the SARIF
+ * file, else the `findings` output (which holds the worst when all would not fit). Text for
+ * markdown and annotations alike. `without` is the report asking, which cannot point to itself.
+ */
+function everyFindingHint(report: ReportInputs, without?: 'job-summary' | 'check-run'): string {
+  const { settings, findings, outputCount } = report;
+  if (settings.jobSummary && without !== 'job-summary') {
+    return 'The job summary of this run lists every finding.';
+  }
+  if (settings.checkRun) {
+    return without === 'check-run'
+      ? 'The annotations of this check run list every finding.'
+      : `The check run "${CHECK_RUN_NAME}" of this run annotates every finding.`;
+  }
+  if (settings.sarifFile !== null) {
+    return 'The SARIF file this run writes (`sarif-file`) holds every finding.';
+  }
+  return outputCount === findings.length
+    ? 'The `findings` output of this step holds every finding as JSON.'
+    : `The \`findings\` output of this step holds the ${outputCount} worst findings as JSON.`;
 }
 
 /** Everything the reports are made from. */
@@ -193,6 +287,8 @@ interface ReportInputs {
   findings: Finding[];
   /** A finding not accepted reaches fail-on-severity. */
   failed: boolean;
+  /** How many of the findings the `findings` output holds: the worst that fit its size. */
+  outputCount: number;
 }
 
 /**
@@ -466,16 +562,16 @@ function logPlan(context: ActionContext, plan: ReviewPlan): void {
 }
 
 /**
- * Annotates the findings, worst first. A deleted document gets a notice of its own: it may
- * carry no finding, but it must not pass silently.
+ * Annotates the findings, worst first, within what GitHub shows less the `reserved` slots
+ * the run's own messages take. A deleted document gets a notice of its own: it may carry no
+ * finding, but it must not pass silently.
  */
 function writeAnnotations(
   context: ActionContext,
-  findings: Finding[],
-  plan: ReviewPlan,
-  result: ReviewResult,
+  report: ReportInputs,
+  reserved: AnnotationCounts,
 ): void {
-  const deleted: Annotation[] = result.documents
+  const deleted: Annotation[] = report.result.documents
     .filter((document) => document.status === 'deleted')
     .map((document) => ({
       level: 'notice',
@@ -485,9 +581,11 @@ function writeAnnotations(
         'no longer described here, and no longer reviewed.',
     }));
 
-  const annotations = selectAnnotations(findings, {
-    isHeadFile: (path) => plan.headFiles.has(path),
+  const annotations = selectAnnotations(report.findings, {
+    isHeadFile: (path) => report.plan.headFiles.has(path),
     pinned: deleted,
+    reserved,
+    elsewhere: everyFindingHint(report),
   });
   for (const annotation of annotations) {
     const properties = {
@@ -511,6 +609,7 @@ async function writeSummary(
     headSha: report.plan.head.sha,
     oversized: report.plan.oversized,
     policy: report.reportPolicy,
+    truncationHint: everyFindingHint(report, 'job-summary'),
   });
   try {
     await context.writeSummary(summary);
@@ -536,6 +635,7 @@ async function writeComment(
   }
 
   const marker = commentMarker(environment.workflow, environment.job);
+  const truncationHint = everyFindingHint(report);
   try {
     const outcome = await writeStickyComment({
       api,
@@ -550,10 +650,20 @@ async function writeComment(
           links,
           failOn: report.policy.failOn,
           policy: report.reportPolicy,
-          truncationHint: 'The job summary of this run lists every finding.',
+          truncationHint,
         }),
-      renderResolved: () =>
-        renderResolved({ marker, headSha: report.plan.head.sha, model: report.result.model }),
+      // A resolved report still names the documents added, deleted or renamed: none is a
+      // finding, but a deleted one takes its operations out of review.
+      renderResolved: () => {
+        const resolved = renderResolved({
+          marker,
+          headSha: report.plan.head.sha,
+          model: report.result.model,
+        });
+        const changes = renderDocumentChanges(report.result);
+        return changes === '' ? resolved : `${resolved}\n${changes}`;
+      },
+      truncationHint,
     });
     info(context, `Comment: ${outcome.detail}.`);
     return outcome.url;
@@ -586,13 +696,13 @@ async function writeCheckRunReport(
       api,
       headSha: report.plan.head.sha,
       conclusion,
-      title: checkTitle(report.findings),
+      title: checkTitle(report.findings, deletedDocuments(report.result)),
       summary: renderMarkdown(report.result, {
         links,
         failOn: report.policy.failOn,
         policy: report.reportPolicy,
         maxBytes: COMMENT_MAX_BYTES,
-        truncationHint: 'The job summary of this run lists every finding.',
+        truncationHint: everyFindingHint(report, 'check-run'),
       }),
       annotations,
     });
@@ -646,14 +756,18 @@ async function writeSarif(
 }
 
 /** The findings output, cut to the worst findings that fit GitHub's output size. */
-function findingsJson(findings: Finding[]): string {
+function findingsOutput(findings: Finding[]): { json: string; count: number } {
   let count = findings.length;
   let json = JSON.stringify(findings);
   while (Buffer.byteLength(json) > MAX_FINDINGS_OUTPUT_BYTES && count > 0) {
     count = Math.floor(count * 0.9);
     json = JSON.stringify(findings.slice(0, count));
   }
-  return json;
+  return { json, count };
+}
+
+function deletedDocuments(result: ReviewResult): number {
+  return result.documents.filter((document) => document.status === 'deleted').length;
 }
 
 /** The worst severity of all findings, accepted ones included. */
@@ -669,6 +783,7 @@ function highestSeverity(findings: readonly Finding[]): Severity | 'none' {
 
 interface Outcome {
   findings: Finding[];
+  output: { json: string };
   failed: boolean;
   commentUrl: string | null;
   /** The configuration in force; null when nothing was compared, so none was read. */
@@ -677,7 +792,7 @@ interface Outcome {
 
 function setOutputs(context: ActionContext, outcome: Outcome): void {
   const { findings, origin } = outcome;
-  context.setOutput('findings', findingsJson(findings));
+  context.setOutput('findings', outcome.output.json);
   context.setOutput('finding-count', String(findings.length));
   context.setOutput('highest-severity', highestSeverity(findings));
   context.setOutput('failed', String(outcome.failed));

@@ -52,9 +52,9 @@ export function createRunnerContext(): ActionContext {
       await core.summary.addRaw(markdown, true).write();
     },
     writeFile: writeReportFile,
-    createGitHubApi: (token) => {
+    createGitHubApi: (token, log) => {
       return createGitHubApi(token, environment.repository, {
-        warning: (message) => core.warning(message, { title: 'GitHub API' }),
+        warning: (message) => log.warning(message, { title: 'GitHub API' }),
       });
     },
     review: reviewDocument,

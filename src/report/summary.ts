@@ -18,6 +18,11 @@ export interface SummaryOptions {
   maxBytes?: number;
   /** The configuration in force and the policy's notes. */
   policy?: ReportPolicy;
+  /**
+   * Where a reader finds the findings a cut summary leaves out (trusted markdown); by default
+   * the `findings` output, which holds the worst when all would not fit.
+   */
+  truncationHint?: string;
 }
 
 /** Renders the job summary: revisions compared, skipped files, then every finding. */
@@ -43,7 +48,8 @@ export function renderJobSummary(result: ReviewResult, options: SummaryOptions):
     failOn: options.failOn,
     preamble: notes.join('\n'),
     maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
-    truncationHint: 'The `findings` output of this step holds every finding as JSON.',
+    truncationHint:
+      options.truncationHint ?? 'The `findings` output of this step holds every finding as JSON.',
     ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
 }

@@ -41,7 +41,13 @@ export function memoryApi(
     listIssueComments: () => Promise.resolve([]),
     createIssueComment: (issue, body) => {
       writes.push(`create ${issue}`);
-      return Promise.resolve({ id: 1, body, author: 'github-actions[bot]', url: 'url' });
+      return Promise.resolve({
+        id: 1,
+        body,
+        author: 'github-actions[bot]',
+        authorType: 'Bot',
+        url: 'url',
+      });
     },
     updateIssueComment: () => Promise.reject(new Error('unexpected update')),
     createCheckRun: (request) => {

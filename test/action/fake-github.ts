@@ -52,6 +52,11 @@ export interface FakeGitHub {
   repository: string | undefined;
   /** When true, GET /compare answers 404, as for commits GitHub cannot compare. */
   refuseCompare: boolean;
+  /**
+   * The Bot the token writes comments as: `github-actions[bot]` for GITHUB_TOKEN, or
+   * `<app>[bot]` for a GitHub App's installation token. GET /user refuses both.
+   */
+  commentAuthor: string;
   close(): Promise<void>;
 }
 
@@ -101,6 +106,7 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
     refuseChecks: false,
     repository: undefined,
     refuseCompare: false,
+    commentAuthor: 'github-actions[bot]',
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -187,7 +193,7 @@ export async function startFakeGitHub(owner: string, repo: string, noise = 0): P
       const created: StoredComment = {
         id: nextId++,
         body: (body as { body: string }).body,
-        user: { login: 'github-actions[bot]', type: 'Bot' },
+        user: { login: fake.commentAuthor, type: 'Bot' },
         html_url: `https://github.com/${owner}/${repo}/pull/7#issuecomment-${nextId}`,
       };
       fake.comments.push(created);

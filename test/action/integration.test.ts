@@ -315,11 +315,59 @@ describe('the bundled Action without permission to comment', () => {
       expect(run.stdout).toMatch(
         /^::warning title=Pull request comment not written::.*Resource not accessible by/m,
       );
-      expect(run.stdout).toContain('pull-requests: write');
-      expect(run.stdout).toContain('pull_request_target');
+      // The permission is named once, by the refused call; then what forks need.
+      const warning = /^::warning title=Pull request comment not written::.*$/m.exec(run.stdout);
+      expect(warning?.[0].match(/pull-requests: write/g)).toHaveLength(1);
+      expect(warning?.[0]).toContain('grant the job `permissions: pull-requests: write`');
+      expect(warning?.[0]).toContain('pull_request_target');
       expect(run.stdout).toMatch(/^::error title=security-removed/m);
       expect(github.comments).toHaveLength(0);
       expectDocumentedRequests(github);
+    } finally {
+      await github.close();
+    }
+  });
+});
+
+describe('the bundled Action with a GitHub App installation token', () => {
+  it('finds the comment it wrote as <app>[bot] again, though GET /user is refused', async () => {
+    const github = await startFakeGitHub(OWNER, REPO, 3);
+    github.commentAuthor = 'security-review-app[bot]';
+    try {
+      const first = await runAction(github, weakenedClone, weakenedSha);
+      expect(first.exitCode).toBe(1);
+      const [created] = ourComments(github);
+      expect(created?.user).toEqual({ login: 'security-review-app[bot]', type: 'Bot' });
+
+      github.requests.length = 0;
+      const second = await runAction(github, weakenedClone, weakenedSha);
+      expect(second.exitCode).toBe(1);
+      expect(writes(github)).toEqual([
+        `PATCH /repos/${OWNER}/${REPO}/issues/comments/${created?.id}`,
+      ]);
+      expect(ourComments(github)).toHaveLength(1);
+      expectDocumentedRequests(github);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('never takes over a comment a user wrote with the marker', async () => {
+    const github = await startFakeGitHub(OWNER, REPO);
+    github.commentAuthor = 'security-review-app[bot]';
+    github.comments.push({
+      id: 1,
+      body: `${MARKER}\nforged report`,
+      user: { login: 'mallory', type: 'User' },
+      html_url: `https://github.com/${OWNER}/${REPO}/pull/7#issuecomment-1`,
+    });
+    try {
+      const run = await runAction(github, weakenedClone, weakenedSha);
+      expect(run.exitCode).toBe(1);
+      expect(writes(github)).toEqual([
+        `POST /repos/${OWNER}/${REPO}/issues/${PULL_REQUEST}/comments`,
+      ]);
+      expect(github.comments[0]?.body).toBe(`${MARKER}\nforged report`);
     } finally {
       await github.close();
     }
@@ -757,8 +805,13 @@ describe('the bundled Action with check-run: true', () => {
         `PATCH /repos/${OWNER}/${REPO}/check-runs/${checkRun?.id}`,
         `PATCH /repos/${OWNER}/${REPO}/check-runs/${checkRun?.id}`,
       ]);
-      // The step itself still stops at GitHub's 10 error annotations.
-      expect(run.stdout.match(/^::error title=security-removed/gm)).toHaveLength(10);
+      // The step itself stops at GitHub's 10 error annotations: 9 findings and its failure.
+      expect(run.stdout.match(/^::error title=security-removed/gm)).toHaveLength(9);
+      expect(run.stdout.match(/^::error/gm)).toHaveLength(10);
+      expect(run.stdout).toMatch(/^::error::120 finding\(s\); the worst is critical/m);
+      expect(run.stdout).toMatch(
+        /^::notice title=More findings::111 more findings are not annotated, because GitHub shows at most 10 annotations of each level per step\. The job summary of this run lists every finding\.$/m,
+      );
       expectDocumentedRequests(github);
     } finally {
       await github.close();
