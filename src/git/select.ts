@@ -4,6 +4,8 @@
  */
 import picomatch from 'picomatch';
 import { parseDocument, isMap } from 'yaml';
+import { DEFAULT_LIMITS } from '../load/limits.js';
+import { nestingBeyond, parserDepthGuard } from '../load/yaml.js';
 import { readBlobs } from './run-git.js';
 import { GitRevision, MAX_FILE_BYTES, type Revision } from './revision.js';
 import { SYMLINK_MODE, type TreeEntry } from './tree.js';
@@ -48,6 +50,10 @@ export function isAsyncApiDocument(content: Uint8Array): boolean {
   const looksLikeOne = (sample: string) =>
     TOP_LEVEL_KEY.test(sample) || JSON_FIRST_KEY.test(sample);
   if (content.byteLength > PARSE_BYTES) return looksLikeOne(text.slice(0, 64 * 1024));
+
+  // Nesting deep enough to exhaust the parser's stack is not parsed (see nestingBeyond).
+  if (nestingBeyond(text, parserDepthGuard(DEFAULT_LIMITS)) !== undefined)
+    return looksLikeOne(text);
 
   try {
     const document = parseDocument(text, { prettyErrors: false });

@@ -159,6 +159,11 @@ export function parseYamlFile(
   }
 
   const text = decodeUtf8(path, bytes);
+  const tooDeep = nestingBeyond(text, parserDepthGuard(limits));
+  if (tooDeep !== undefined) {
+    throw new DocumentError(path, tooDeep.line, tooDeep.column, tooDeepReason(limits));
+  }
+
   const lineCounter = new LineCounter();
   const document = parseDocument(text, yamlParseOptions(limits, lineCounter));
 
@@ -169,8 +174,7 @@ export function parseYamlFile(
     // own walk can count levels, and yaml reports that as a resource exhaustion.
     const reason =
       firstError.code === 'RESOURCE_EXHAUSTION'
-        ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
-          `levels; ${FLATTEN}`
+        ? tooDeepReason(limits)
         : (firstError.message.split('\n')[0] ?? firstError.message);
     throw new DocumentError(path, where.line, where.col, reason);
   }
@@ -178,6 +182,105 @@ export function parseYamlFile(
   const walker = new Walker(path, document, lineCounter, limits, positions);
   const root = document.contents ? walker.toValue(document.contents, 0) : null;
   return { path, root, refs: walker.refs };
+}
+
+function tooDeepReason(limits: Limits): string {
+  return (
+    `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+    `levels; ${FLATTEN}`
+  );
+}
+
+/**
+ * Levels past which a file is not handed to yaml at all. yaml composes recursively, and
+ * nesting thousands of levels deep exhausts the stack; V8 usually reports that as a
+ * RangeError, which yaml turns into an error, but a stack that runs out while V8 compiles a
+ * regular expression kills the process instead (seen in the regex tests, one run in three).
+ * Twice the limit our own walk enforces leaves it the levels in between, with exact lines.
+ */
+export function parserDepthGuard(limits: Pick<Limits, 'maxDepth'>): number {
+  return 2 * limits.maxDepth;
+}
+
+/**
+ * Where the nesting of `text` first goes past `levels`, by a linear scan that over-counts
+ * rather than under-counts: flow brackets outside quotes and comments, plus, per line, the
+ * block levels that indentation opens and the `- ` entries that start it. Undefined when it
+ * never does. The scan only guards the parser; the exact depth is counted on the parsed tree.
+ */
+export function nestingBeyond(
+  text: string,
+  levels: number,
+): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '"' | "'" | null = null;
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+
+    if (character === '\n') {
+      line += 1;
+      lineStart = index + 1;
+      // A quoted scalar that spans lines opens no block level on its next line.
+      atLineStart = quote === null;
+      continue;
+    }
+
+    if (quote !== null) {
+      if (character === '\\' && quote === '"') index += 1;
+      else if (character === quote) quote = null;
+      continue;
+    }
+
+    if (atLineStart && flow === 0) {
+      // Block context: the indentation of this line, then its run of `- ` entries.
+      let column = index;
+      while (text[column] === ' ') column += 1;
+      const next = text[column];
+      if (next === '\n' || next === '#' || next === '\r' || next === undefined) {
+        index = column - 1;
+        atLineStart = false;
+        continue;
+      }
+      const indent = column - lineStart;
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
+      indents.push(indent);
+      let entries = 0;
+      while (text[column] === '-' && text[column + 1] === ' ') {
+        entries += 1;
+        column += 2;
+        while (text[column] === ' ') column += 1;
+      }
+      if (indents.length + entries > levels) return { line, column: column - lineStart + 1 };
+      index = column - 1;
+      atLineStart = false;
+      continue;
+    }
+    atLineStart = false;
+
+    const previous = index === lineStart ? ' ' : (text[index - 1] ?? ' ');
+    const afterBlank = previous === ' ' || previous === '\t';
+    if (character === '#' && afterBlank) {
+      // A comment runs to the end of the line.
+      const end = text.indexOf('\n', index);
+      index = (end === -1 ? text.length : end) - 1;
+    } else if (
+      (character === '"' || character === "'") &&
+      (afterBlank || '[{,:'.includes(previous))
+    ) {
+      quote = character;
+    } else if (character === '[' || character === '{') {
+      flow += 1;
+      if (indents.length + flow > levels) return { line, column: index - lineStart + 1 };
+    } else if ((character === ']' || character === '}') && flow > 0) {
+      flow -= 1;
+    }
+  }
+  return undefined;
 }
 
 /** Keys are quoted in messages; a hostile key must not flood them. */

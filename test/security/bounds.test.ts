@@ -3,6 +3,8 @@
  * many references, many documents, slow runs. Each is bounded with a clear `document-invalid`
  * (or a bounded, complete review), fast, and nothing of the payload reaches any output.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { DocumentReview } from '../../src/compare/finding.js';
@@ -10,6 +12,8 @@ import { reviewDocument } from '../../src/engine.js';
 import { DEFAULT_BUDGET, RunBudget } from '../../src/load/budget.js';
 import { FolderSource } from '../../src/load/folder.js';
 import { DEFAULT_LIMITS } from '../../src/load/limits.js';
+import { nestingBeyond, parserDepthGuard } from '../../src/load/yaml.js';
+import { corpusDocuments, corpusRoot } from '../corpus/corpus.js';
 import { asyncapi3, createWorkspace, type Workspace } from './fixtures.js';
 import { expectAbsent, expectInert, renderAll } from './outputs.js';
 
@@ -144,6 +148,39 @@ describe('nesting', () => {
       fix: /flatten it, or move the deep part to a file of its own and \$ref it/,
     });
     expect(millis).toBeLessThan(5_000);
+  });
+});
+
+describe('the nesting guard in front of the parser', () => {
+  const guard = parserDepthGuard(DEFAULT_LIMITS);
+
+  it('stops at the line where flow, block or entry nesting passes the guard', () => {
+    const flow = `a: 1\nx: ${'['.repeat(guard + 1)}\n`;
+    expect(nestingBeyond(flow, guard)).toEqual({ line: 2, column: 3 + guard });
+
+    const block = Array.from({ length: guard + 5 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+    expect(nestingBeyond(block, guard)?.line).toBe(guard + 1);
+
+    const entries = `x:\n  ${'- '.repeat(guard + 1)}1\n`;
+    expect(nestingBeyond(entries, guard)?.line).toBe(2);
+  });
+
+  it('does not count brackets in quotes or comments, nor closed ones', () => {
+    const text = [
+      `quoted: "${'['.repeat(guard * 2)}"`,
+      `single: '${'{'.repeat(guard * 2)}'`,
+      `# ${'['.repeat(guard * 2)}`,
+      `pattern: ${'[a]'.repeat(guard * 2)}`,
+      "prose: it's fine",
+    ].join('\n');
+    expect(nestingBeyond(text, guard)).toBeUndefined();
+  });
+
+  it('lets every corpus document through', () => {
+    for (const path of corpusDocuments()) {
+      const text = readFileSync(join(corpusRoot, path), 'utf8');
+      expect(nestingBeyond(text, guard), path).toBeUndefined();
+    }
   });
 });
 
