@@ -203,7 +203,7 @@ function toFindings(
 
     const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
     const after = describeSide(headAlternatives, bucket.server, false);
-    const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
+    const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives, options);
     const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
     // A transport downgrade is read at the protocol that lost TLS, unless the operation got
     // there because its channel's server list was written, changed or deleted: then at the
@@ -288,6 +288,7 @@ function findCauses(
   server: string | null,
   baseAlternatives: EffectiveAlternative[],
   headAlternatives: EffectiveAlternative[],
+  options: CompareOptions,
 ): Cause[] {
   if (!pair.base) return ['operation added'];
 
@@ -310,7 +311,16 @@ function findCauses(
   const headServer = reachedBefore ? pair.head.model.servers.get(server) : undefined;
   if (baseServer && headServer) {
     if (baseServer.tls !== headServer.tls) causes.add('protocol changed');
-    if (securityKey(baseServer.security) !== securityKey(headServer.security)) {
+    // Under override, a server's security reaches only operations without their own: on an
+    // operation that overrides it on both sides, its change explains nothing.
+    const serverSecurityApplies =
+      options.model === 'additive' ||
+      base.security.state === 'absent' ||
+      head.security.state === 'absent';
+    if (
+      serverSecurityApplies &&
+      securityKey(baseServer.security) !== securityKey(headServer.security)
+    ) {
       causes.add('server security changed');
     }
   }
