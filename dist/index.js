@@ -38635,6 +38635,18 @@ function httpStatus(error) {
         return undefined;
     return typeof error.status === 'number' ? error.status : undefined;
 }
+/**
+ * The status GitHub answered with; undefined when no answer came. Octokit reports a request
+ * that never got a response (a refused connection, a DNS failure, a timeout) as a 500 without
+ * a `response`, which is not GitHub failing.
+ */
+function answeredStatus(error) {
+    const status = httpStatus(error);
+    if (status === undefined || status === 0)
+        return undefined;
+    const { response } = error;
+    return response === undefined || response === null ? undefined : status;
+}
 /** A refused or failed REST call, with a message that says what to do; keeps the status. */
 class GitHubApiError extends Error {
     status;
@@ -38670,12 +38682,18 @@ function errorDetails(error) {
 }
 /**
  * Turns an Octokit error into one that names the call, the status and the fix. `doing` reads
- * as "while <doing>", such as `creating a comment on pull request #7`.
+ * as "while <doing>", such as `creating a comment on pull request #7`; `permission` is what a
+ * 403 asks to grant.
  */
-function describeApiError(error, doing) {
-    const status = httpStatus(error);
+function describeApiError(error, doing, permission) {
+    if (error instanceof GitHubApiError)
+        return error;
+    const status = answeredStatus(error);
     const details = errorDetails(error);
     const said = `GitHub said: ${details}`;
+    const grant = permission === undefined
+        ? 'grant the job the permission this call needs'
+        : `grant the job \`permissions: ${permission}\``;
     let message;
     switch (status) {
         case 401:
@@ -38686,10 +38704,7 @@ function describeApiError(error, doing) {
         case 403:
             message = /rate limit/i.test(details)
                 ? `GitHub's rate limit stopped ${doing} (403), and retrying did not help. ${said}`
-                : `The token may not do this (403) while ${doing}: grant the job the permission it ` +
-                    `needs (\`pull-requests: write\` for the comment, \`checks: write\` for the check ` +
-                    `run, \`contents: read\` to read files). ` +
-                    said;
+                : `The token may not do this (403) while ${doing}: ${grant}. ${said}`;
             break;
         case 404:
             message =
@@ -38702,18 +38717,20 @@ function describeApiError(error, doing) {
         default:
             message =
                 status === undefined
-                    ? `The GitHub API could not be reached while ${doing}: ${details}`
+                    ? `The GitHub API could not be reached while ${doing}, after retries: ${details}. ` +
+                        'Check that the runner can reach the API (GITHUB_API_URL), through a proxy if it ' +
+                        'needs one'
                     : `The GitHub API failed (${status}) while ${doing}, after retries. ${said}`;
     }
     return new GitHubApiError(message.replace(/\.+$/, ''), status, details);
 }
 /** Runs one REST call; its failure becomes a `GitHubApiError` naming `doing`. */
-async function calling(doing, call) {
+async function calling(doing, call, permission) {
     try {
         return await call();
     }
     catch (error) {
-        throw describeApiError(error, doing);
+        throw describeApiError(error, doing, permission);
     }
 }
 /**
@@ -38734,6 +38751,7 @@ function toIssueComment(data) {
         id: data.id,
         body: data.body ?? '',
         author: data.user?.login ?? null,
+        authorType: data.user?.type ?? null,
         url: data.html_url,
     };
 }
@@ -38784,8 +38802,12 @@ function toApiOutput(output) {
         })),
     };
 }
-/** Creates the API for one repository; nothing is requested until a method is called. */
-function createGitHubApi(token, repository, log) {
+/**
+ * Creates the API for one repository; nothing is requested until a method is called. The
+ * address is GITHUB_API_URL as `@actions/github` read it when loaded, unless `baseUrl` names
+ * another (tests).
+ */
+function createGitHubApi(token, repository, log, baseUrl) {
     if (token === '') {
         throw new Error('The github-token input is empty; it defaults to ${{ github.token }}. Pass a token with ' +
             '`contents: read` (and `pull-requests: write` for the comment).');
@@ -38800,6 +38822,7 @@ function createGitHubApi(token, repository, log) {
         return retrying;
     };
     const octokit = getOctokit(token, {
+        ...(baseUrl === undefined ? {} : { baseUrl }),
         retry: { retryAfterBaseValue: baseMillis },
         throttle: {
             retryAfterBaseValue: baseMillis,
@@ -38815,11 +38838,11 @@ function createGitHubApi(token, repository, log) {
                 return response.data.login;
             }
             catch (error) {
-                // GITHUB_TOKEN and other installation tokens may not read /user: the caller falls back
-                // to the login GitHub gives their comments.
+                // GITHUB_TOKEN and other installation tokens may not read /user: the caller then
+                // recognises its comments without a login (see comment.ts).
                 if (httpStatus(error) === 403 || httpStatus(error) === 401)
                     return undefined;
-                throw error;
+                throw describeApiError(error, 'reading which account the token acts as (GET /user)');
             }
         },
         async getMergeBase(base, head) {
@@ -38829,7 +38852,7 @@ function createGitHubApi(token, repository, log) {
                 basehead: `${base}...${head}`,
                 // The merge base is all that is read: one commit of the list is enough.
                 per_page: 1,
-            }));
+            }), 'contents: read');
             return response.data.merge_base_commit.sha;
         },
         async listIssueComments(issueNumber) {
@@ -38838,15 +38861,15 @@ function createGitHubApi(token, repository, log) {
                 repo,
                 issue_number: issueNumber,
                 per_page: 100,
-            }));
+            }), 'pull-requests: write');
             return comments.map(toIssueComment);
         },
         async createIssueComment(issueNumber, body) {
-            const response = await calling(`creating a comment on pull request #${issueNumber}`, () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }));
+            const response = await calling(`creating a comment on pull request #${issueNumber}`, () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }), 'pull-requests: write');
             return toIssueComment(response.data);
         },
         async updateIssueComment(commentId, body) {
-            const response = await calling(`updating comment ${commentId}`, () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }));
+            const response = await calling(`updating comment ${commentId}`, () => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }), 'pull-requests: write');
             return toIssueComment(response.data);
         },
         async deleteIssueComment(commentId) {
@@ -38857,7 +38880,7 @@ function createGitHubApi(token, repository, log) {
                 // Another run deleting the same duplicate first is the race this call settles.
                 if (httpStatus(error) === 404)
                     return;
-                throw describeApiError(error, `deleting duplicate comment ${commentId}`);
+                throw describeApiError(error, `deleting duplicate comment ${commentId}`, 'pull-requests: write');
             }
         },
         async createCheckRun(request) {
@@ -38870,7 +38893,7 @@ function createGitHubApi(token, repository, log) {
                 conclusion: request.conclusion,
                 completed_at: new Date().toISOString(),
                 output: toApiOutput(request.output),
-            }));
+            }), 'checks: write');
             return { id: response.data.id, url: response.data.html_url };
         },
         async updateCheckRun(checkRunId, output) {
@@ -38879,11 +38902,11 @@ function createGitHubApi(token, repository, log) {
                 repo,
                 check_run_id: checkRunId,
                 output: toApiOutput(output),
-            }));
+            }), 'checks: write');
             return { id: response.data.id, url: response.data.html_url };
         },
         async getTree(ref) {
-            const response = await calling(`listing the files of ${ref}`, () => octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }));
+            const response = await calling(`listing the files of ${ref}`, () => octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: '1' }), 'contents: read');
             if (response.data.truncated) {
                 throw new Error(`The REST API returned a truncated file list for ${ref}: the repository is too large ` +
                     'to read without git. Check out the repository with fetch-depth: 0.');
@@ -38904,7 +38927,7 @@ function createGitHubApi(token, repository, log) {
             catch (error) {
                 if (httpStatus(error) === 404)
                     return undefined;
-                throw describeApiError(error, `reading ${path} at ${ref}`);
+                throw describeApiError(error, `reading ${path} at ${ref}`, 'contents: read');
             }
             if (Array.isArray(data))
                 return undefined;
@@ -38914,7 +38937,7 @@ function createGitHubApi(token, repository, log) {
             if ('encoding' in data && data.encoding === 'base64')
                 return decodeBase64(data.content);
             // Files over 1 MB come without content from the contents API; the blob API has them.
-            const blob = await calling(`reading ${path} at ${ref}`, () => octokit.rest.git.getBlob({ owner, repo, file_sha: oid }));
+            const blob = await calling(`reading ${path} at ${ref}`, () => octokit.rest.git.getBlob({ owner, repo, file_sha: oid }), 'contents: read');
             return decodeBase64(blob.data.content);
         },
     };
@@ -38927,7 +38950,7 @@ function createGitHubApi(token, repository, log) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(378);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6265);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6662);
 // The Action's entry point: build the runner context and run. Everything else is in main.ts.
 
@@ -38939,7 +38962,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 378:
+/***/ 6265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39181,8 +39204,8 @@ async function isShallowClone(repoDir) {
     return (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
 }
 
-// EXTERNAL MODULE: ./src/engine.ts + 13 modules
-var engine = __nccwpck_require__(3611);
+// EXTERNAL MODULE: ./src/engine.ts + 11 modules
+var engine = __nccwpck_require__(4309);
 ;// CONCATENATED MODULE: ./src/git/diff.ts
 /** What git says changed between two revisions, renames included. */
 
@@ -39483,11 +39506,15 @@ var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/load/yaml.ts
+var yaml = __nccwpck_require__(4785);
 ;// CONCATENATED MODULE: ./src/git/select.ts
 /**
  * Which files of a revision are AsyncAPI documents: the ones the `files` globs name, or by
  * default every `*.yaml`, `*.yml` and `*.json` whose top level has an `asyncapi` key.
  */
+
+
 
 
 
@@ -39522,6 +39549,9 @@ function isAsyncApiDocument(content) {
     const looksLikeOne = (sample) => TOP_LEVEL_KEY.test(sample) || JSON_FIRST_KEY.test(sample);
     if (content.byteLength > PARSE_BYTES)
         return looksLikeOne(text.slice(0, 64 * 1024));
+    // Nesting deep enough to exhaust the parser's stack is not parsed (see nestingBeyond).
+    if ((0,yaml/* nestingBeyond */.cK)(text, (0,yaml/* parserDepthGuard */.KI)(limits/* DEFAULT_LIMITS */.d)) !== undefined)
+        return looksLikeOne(text);
     try {
         const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
         if (document.errors.length === 0) {
@@ -39616,27 +39646,47 @@ async function planReview(base, head, globs) {
         changes = await diffRevisions(head.repoDir, base.sha, head.sha);
     }
     const [baseFiles, headFiles] = await Promise.all([base.listFiles(), head.listFiles()]);
+    const headDocuments = keepBaseDocuments(baseSelection.documents, headSelection.documents, headFiles);
     return {
         base,
         head,
-        pairs: pairDocuments(baseSelection.documents, headSelection.documents, changes),
+        pairs: pairDocuments(baseSelection.documents, headDocuments, changes),
         changed: changedPaths(baseFiles, headFiles),
         headFiles: new Set(headFiles.map((entry) => entry.path)),
         oversized: [...new Set([...baseSelection.oversized, ...headSelection.oversized])].sort(),
     };
 }
 /**
+ * A base document whose path still holds a file in head is reviewed there, whatever the file
+ * now is. The default selection skips symbolic links and files without a top-level `asyncapi`,
+ * so a pull request that turned a document into a link to a weaker one, or into something that
+ * no longer reads as AsyncAPI, would otherwise pass as a deleted document; reviewed, the head
+ * file is refused or invalid, and fails closed.
+ */
+function keepBaseDocuments(baseDocuments, headDocuments, headFiles) {
+    const selected = new Set(headDocuments);
+    const present = new Set(headFiles.map((entry) => entry.path));
+    const kept = baseDocuments.filter((path) => present.has(path) && !selected.has(path));
+    return [...headDocuments, ...kept].sort();
+}
+/**
  * For the CLI's git mode: pairs the documents of two revisions of the repository at
  * `repoDir`, both read from the local clone (`headRef` defaults to `HEAD`).
  */
 async function listDocumentPairs(repoDir, baseRef, headRef, globs) {
+    const { base, head } = await openGitRevisions(repoDir, baseRef, headRef);
+    return planReview(base, head, globs);
+}
+/** Both revisions from the local clone; a ref that is not a commit there is a RevisionError. */
+async function openGitRevisions(repoDir, baseRef, headRef) {
     const [baseSha, headSha] = await Promise.all([
         resolveRequired(repoDir, baseRef, '--base-ref'),
         resolveRequired(repoDir, headRef, '--head-ref'),
     ]);
-    const base = new GitRevision(repoDir, baseSha, 'base');
-    const head = new GitRevision(repoDir, headSha, 'head');
-    return planReview(base, head, globs);
+    return {
+        base: new GitRevision(repoDir, baseSha, 'base'),
+        head: new GitRevision(repoDir, headSha, 'head'),
+    };
 }
 async function resolveRequired(repoDir, ref, option) {
     assertSafeRef(ref, option);
@@ -39856,7 +39906,8 @@ function describeOrigin(origin) {
 /**
  * Which findings become annotations, and at which level. Pure: the Action writes the result
  * with core.error / warning / notice. GitHub shows at most 10 annotations per level per step
- * and 50 per job, so the worst findings go first and one notice counts the rest.
+ * and 50 per job, counting the step's own warnings and its failure message, so those slots are
+ * left free, the worst findings go first and one notice counts the rest.
  */
 
 
@@ -39910,45 +39961,81 @@ function toAnnotation(finding, isHeadFile) {
     }
     return annotation;
 }
-function takeWithinLimits(sorted, perLevel, total, pinned) {
+const LEVELS = ['error', 'warning', 'notice'];
+/** Takes candidates in order while their level and the total have room. */
+function fit(candidates, room, total) {
     const used = { error: 0, warning: 0, notice: 0 };
-    for (const annotation of pinned)
-        used[annotation.level] += 1;
     const taken = [];
-    for (const finding of sorted) {
-        const level = findingLevel(finding);
-        if (pinned.length + taken.length >= total || used[level] >= perLevel[level])
+    const leftOut = { findings: 0, pinned: 0, byLevel: 0, byJob: 0 };
+    for (const candidate of candidates) {
+        const { level } = candidate.annotation;
+        const levelFull = used[level] >= room[level];
+        if (levelFull || taken.length >= total) {
+            leftOut[candidate.isFinding ? 'findings' : 'pinned'] += 1;
+            leftOut[levelFull ? 'byLevel' : 'byJob'] += 1;
             continue;
+        }
         used[level] += 1;
-        taken.push(finding);
+        taken.push(candidate);
     }
-    return taken;
+    return { taken, leftOut };
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** The notice that counts what was left out, naming the limit that left it out. */
+function overflowNotice(level, leftOut, limits, elsewhere) {
+    const counted = [
+        ...(leftOut.findings > 0 ? [plural(leftOut.findings, 'more finding')] : []),
+        ...(leftOut.pinned > 0 ? [plural(leftOut.pinned, 'more notice')] : []),
+    ].join(' and ');
+    const verb = leftOut.findings + leftOut.pinned === 1 ? 'is' : 'are';
+    const perLevel = `${limits.perLevel} annotations of each level per step`;
+    const shown = leftOut.byJob === 0
+        ? perLevel
+        : leftOut.byLevel === 0
+            ? `${limits.perJob} annotations per job`
+            : `${perLevel} and ${limits.perJob} per job`;
+    return {
+        level,
+        title: 'More findings',
+        message: `${counted} ${verb} not annotated, because GitHub shows at most ${shown}.` +
+            (elsewhere === undefined ? '' : ` ${elsewhere}`),
+    };
 }
 /**
- * Selects the annotations to write, worst first, within GitHub's limits. When some findings
- * do not fit, one notice slot is kept for a message that says how many are left out.
+ * Selects the annotations to write, pinned ones first, then the worst findings, within
+ * GitHub's limits less the `reserved` slots. When some do not fit, one slot is kept for a
+ * notice that says how many are left out, which limit left them out, and where they are.
  */
 function selectAnnotations(findings, options = {}) {
     const limits = options.limits ?? GITHUB_ANNOTATION_LIMITS;
     const isHeadFile = options.isHeadFile ?? (() => true);
-    const sorted = [...findings].sort(compareFindings);
-    const caps = { error: limits.perLevel, warning: limits.perLevel, notice: limits.perLevel };
-    const pinned = options.pinned ?? [];
-    let taken = takeWithinLimits(sorted, caps, limits.perJob, pinned);
-    if (taken.length === sorted.length) {
-        return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile))];
-    }
-    // Something is left out: make room for the notice that says so, then count again.
-    const fewerNotices = { ...caps, notice: limits.perLevel - 1 };
-    taken = takeWithinLimits(sorted, fewerNotices, limits.perJob - 1, pinned);
-    const leftOut = sorted.length - taken.length;
-    const overflow = {
-        level: 'notice',
-        title: 'More findings',
-        message: `${leftOut} more finding${leftOut === 1 ? ' is' : 's are'} not annotated, because GitHub ` +
-            `shows ${limits.perLevel} annotations per level per step; the job summary lists them all.`,
-    };
-    return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile)), overflow];
+    const reserved = options.reserved ?? {};
+    const candidates = [
+        ...(options.pinned ?? []).map((annotation) => ({ annotation, isFinding: false })),
+        ...[...findings]
+            .sort(compareFindings)
+            .map((finding) => ({ annotation: toAnnotation(finding, isHeadFile), isFinding: true })),
+    ];
+    const room = { error: 0, warning: 0, notice: 0 };
+    for (const level of LEVELS)
+        room[level] = Math.max(0, limits.perLevel - (reserved[level] ?? 0));
+    const reservedTotal = LEVELS.reduce((sum, level) => sum + (reserved[level] ?? 0), 0);
+    const total = Math.max(0, limits.perJob - reservedTotal);
+    const all = fit(candidates, room, total);
+    if (all.taken.length === candidates.length)
+        return all.taken.map((c) => c.annotation);
+    // Something is left out: make room for the notice that says so, a notice when that level
+    // has room, then count again. With no room anywhere, nothing can say so.
+    const level = ['notice', 'warning', 'error'].find((l) => room[l] > 0);
+    if (level === undefined || total === 0)
+        return all.taken.map((c) => c.annotation);
+    const fewer = fit(candidates, { ...room, [level]: room[level] - 1 }, total - 1);
+    return [
+        ...fewer.taken.map((c) => c.annotation),
+        overflowNotice(level, fewer.leftOut, limits, options.elsewhere),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -40224,6 +40311,14 @@ function diffArrays(oldArr, newArr, options) {
     return arrayDiff.diff(oldArr, newArr, options);
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** The version in package.json, shown by `--version` and in every report's footer. */
+const VERSION = package_namespaceObject.rE;
+const TOOL_NAME = 'AsyncAPI Security Review';
+
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 /**
  * Escaping for every string that comes from a reviewed document (names, addresses, messages
@@ -40237,10 +40332,13 @@ const ZERO_WIDTH_SPACE = '\u200b';
 // ASCII punctuation that starts or ends inline markdown constructs. A backslash before any
 // ASCII punctuation is a valid escape in CommonMark, so escaping more than needed is harmless.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~=:"'$^]/g;
-/** Line breaks, other control characters and the Unicode line separators become one space. */
+/**
+ * Line breaks (`\n`, `\r`, NEL), other C0 and C1 control characters and the Unicode line and
+ * paragraph separators become one space, so a document string never spans two lines.
+ */
 function flattenToOneLine(text) {
     // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 /**
  * Code renders `<!--` as text, but the raw body would still hold it: a tool that finds sticky
@@ -40272,6 +40370,26 @@ function escapeMarkdown(text) {
         .replace(/\bwww\\\./gi, (www) => `${www.slice(0, 3)}${ZERO_WIDTH_SPACE}\\.`);
 }
 /**
+ * Escapes a sentence we wrote around document-derived strings (a finding's message, a note).
+ * The code spans we wrote into it, given as their contents in `codeSpans` (`security: []`),
+ * stay code spans; every other character is escaped as document text, so a document string
+ * inside the sentence stays inert and a backtick it holds shows as a backtick. A document string
+ * that spells one of those spans exactly becomes that code span, which is inert too.
+ */
+function escapeMessage(text, codeSpans) {
+    if (codeSpans.length === 0)
+        return escapeMarkdown(text);
+    const alternatives = codeSpans.map((span) => `\`${span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``);
+    const pattern = new RegExp(alternatives.join('|'), 'g');
+    let escaped = '';
+    let from = 0;
+    for (const match of text.matchAll(pattern)) {
+        escaped += escapeMarkdown(text.slice(from, match.index)) + codeSpan(match[0].slice(1, -1));
+        from = match.index + match[0].length;
+    }
+    return escaped + escapeMarkdown(text.slice(from));
+}
+/**
  * Wraps a document-derived string in a code span whose fence is longer than any backtick run
  * inside it, so the string can neither close the span nor start a fenced block. Code spans
  * render no HTML, links or mentions.
@@ -40298,6 +40416,14 @@ function codeBlock(text, language) {
     const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(Math.max(3, longestRun + 1));
     return `${fence}${language}\n${content.replace(/\r\n?/g, '\n')}\n${fence}`;
+}
+/**
+ * Escapes text for a SARIF plain-text message (`message.text`): there `[text](target)` is an
+ * embedded link (SARIF 2.1.0 §3.11.6) that viewers such as GitHub code scanning render, so `[`,
+ * `]` and the backslash that escapes them are written with a backslash, which viewers remove.
+ */
+function escapeSarifText(text) {
+    return text.replace(/[\\[\]]/g, (character) => `\\${character}`);
 }
 // C0 and C1 controls (ESC starts ANSI sequences; 0x9b is an 8-bit CSI), DEL, and the Unicode
 // line separators some viewers break lines at.
@@ -40338,6 +40464,7 @@ function escapeJsonForLogs(json) {
 
 
 
+
 /** GitHub refuses comment bodies over 65,536 characters; UTF-8 bytes bound characters too. */
 const COMMENT_MAX_BYTES = 65_536 - 536;
 const DEFAULT_HEADING = 'AsyncAPI Security Review';
@@ -40355,14 +40482,27 @@ const SEVERITY_BADGE = {
     low: '🟡 low',
     info: '🔵 info',
 };
+/**
+ * The code spans our own sentences hold (rule messages in src/compare/rules.ts, policy notes in
+ * src/policy/policy.ts). They render as code; everything else in a message is escaped.
+ */
+const MESSAGE_CODE_SPANS = ['security: []', 'expires'];
+/** Ends every report, as the text report's last line does. */
+const FOOTER = `_${TOOL_NAME} ${VERSION}_`;
 const MODEL_SENTENCE = {
     override: "an operation's own `security` replaces its server's",
     additive: "an operation must satisfy its server's `security` and its own",
 };
+/**
+ * What no finding means (SECURITY-MODEL.md §4): every way in of every operation is at least as
+ * hard as one it had before. Not that nothing changed: a server may swap a scheme for one
+ * another server already accepts. Rules a configuration turns off report nothing.
+ */
+const NO_FINDING_CLAIM = 'by the rules in force, no operation is easier to reach than before';
 function byteLength(text) {
     return Buffer.byteLength(text, 'utf8');
 }
-function plural(count, noun) {
+function markdown_plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** `1 critical, 2 high`: counts by severity, worst first, zeros left out. */
@@ -40394,12 +40534,14 @@ function percentEncode(character) {
     return `%${character.charCodeAt(0).toString(16).toUpperCase()}`;
 }
 /**
- * Splits a short effective-security text (`X or Y (prod, TLS); anonymous (dev, plaintext)`) into
- * one line per server, so the diff shows which server's ways in changed.
+ * Splits a short effective-security text (`X or Y on prod over TLS; anonymous on dev over
+ * plaintext`) into one line per server, so the diff shows which server's ways in changed. Line
+ * breaks a document put in a name are flattened first, and the text is split only where a server
+ * group ends, so a name can neither start a line of its own nor split one.
  */
 function securityLines(text) {
-    return text
-        .split(/\n|;\s+/)
+    return flattenToOneLine(text)
+        .split(/(?<= over (?:TLS|plaintext));\s+/)
         .map((line) => clip(line.trim(), MAX_SECURITY_TEXT))
         .filter((line) => line !== '');
 }
@@ -40444,6 +40586,13 @@ function renderAcceptance(acceptance) {
         `${escapeMarkdown(clip(acceptance.reason.replace(/\.+$/, ''), MAX_MESSAGE))}. ` +
         'It does not fail the check.');
 }
+/** What in the document changed, main cause first. */
+function renderCauses(finding) {
+    if (finding.causes.length === 0)
+        return [];
+    const label = finding.causes.length === 1 ? 'Cause' : 'Causes';
+    return [`- **${label}:** ${escapeMarkdown(finding.causes.join(', '))}`];
+}
 function renderFinding(finding, links) {
     const acceptance = acceptanceOf(finding);
     const fingerprint = findingFingerprint(finding);
@@ -40459,7 +40608,8 @@ function renderFinding(finding, links) {
         ...(acceptance === null ? [] : [renderAcceptance(acceptance)]),
         ...renderOperationLines(finding),
         `- **Before → after:** ${before} → ${after}`,
-        `- **Why:** ${escapeMarkdown(clip(finding.message, MAX_MESSAGE))}`,
+        `- **Why:** ${escapeMessage(clip(finding.message, MAX_MESSAGE), MESSAGE_CODE_SPANS)}`,
+        ...renderCauses(finding),
         `- **Where:** ${renderLocation(finding, links)}`,
         ...(fingerprint === null ? [] : [`- **Fingerprint:** ${codeSpan(fingerprint)}`]),
         '',
@@ -40490,7 +40640,7 @@ function renderDocumentTable(result) {
         return `| ${path} | ${describeStatus(document)} | ${findings} |`;
     });
     if (listed.length > rows.length) {
-        rows.push(`| … ${plural(listed.length - rows.length, 'more document')} | | |`);
+        rows.push(`| … ${markdown_plural(listed.length - rows.length, 'more document')} | | |`);
     }
     return ['| Document | Status | Findings |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
@@ -40520,10 +40670,11 @@ function renderNotes(result, policy) {
         const mark = notice.warning ? '⚠️ ' : '';
         const line = notice.line === null ? '' : ` line ${notice.line}`;
         const where = notice.file === null ? '' : `${codeSpan(clip(notice.file, MAX_NAME))}${line}: `;
-        return `- ${mark}${where}${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
+        const message = escapeMessage(clip(notice.message, MAX_MESSAGE), MESSAGE_CODE_SPANS);
+        return `- ${mark}${where}${message}`;
     });
     if (notices.length > lines.length)
-        lines.push(`- … ${plural(notices.length - lines.length, 'more note')}`);
+        lines.push(`- … ${markdown_plural(notices.length - lines.length, 'more note')}`);
     return ['**Notes**', '', ...lines, ''].join('\n');
 }
 function renderSummaryLine(result, findings, options) {
@@ -40536,8 +40687,8 @@ function renderSummaryLine(result, findings, options) {
     const acceptedCount = findings.length - blockingFindings(findings).length;
     const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
     const counts = findings.length === 0
-        ? `No findings in ${plural(documentCount, 'document')}.`
-        : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
+        ? `No findings in ${markdown_plural(documentCount, 'document')}: ${NO_FINDING_CLAIM}.`
+        : `**${markdown_plural(findings.length, 'finding')}** in ${markdown_plural(documentCount, 'document')}: ` +
             `${countBySeverity(findings)}.${accepted}`;
     const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
     const configuration = options.policy === undefined ? '' : `\n${renderOrigin(options.policy.origin)}`;
@@ -40554,7 +40705,7 @@ function renderOrigin(origin) {
     return `Configuration: ${file}${from}.`;
 }
 function renderTruncationNotice(hidden, hint) {
-    return (`**${plural(hidden.length, 'more finding')} not shown** (${countBySeverity(hidden)}): ` +
+    return (`**${markdown_plural(hidden.length, 'more finding')} not shown** (${countBySeverity(hidden)}): ` +
         `this report is cut to fit its size limit. ${hint}\n`);
 }
 /**
@@ -40582,7 +40733,7 @@ function renderMarkdown(result, options = {}) {
     const hint = options.truncationHint ?? DEFAULT_TRUNCATION_HINT;
     const reserve = byteLength(renderTruncationNotice(findings, hint)) + 16;
     const sections = [];
-    let used = byteLength(head);
+    let used = byteLength(head) + byteLength(FOOTER) + 2;
     for (const finding of findings) {
         const section = renderFinding(finding, links);
         const isLast = sections.length === findings.length - 1;
@@ -40594,7 +40745,7 @@ function renderMarkdown(result, options = {}) {
     }
     const hidden = findings.slice(sections.length);
     const tail = hidden.length > 0 ? [renderTruncationNotice(hidden, hint)] : [];
-    return fitBytes([head, ...sections, ...tail].join('\n'), maxBytes);
+    return fitBytes([head, ...sections, ...tail, `${FOOTER}\n`].join('\n'), maxBytes);
 }
 /**
  * Last guard: a budget too small even for the fixed part is met by cutting at a line break.
@@ -40619,6 +40770,8 @@ function renderResolved(options) {
         `✅ Resolved: as of ${codeSpan(options.headSha.slice(0, 12))}, the AsyncAPI documents ` +
             'have no security findings.',
         `Security model: ${codeSpan(options.model)} (${MODEL_SENTENCE[options.model]}).`,
+        '',
+        FOOTER,
         '',
     ].join('\n');
 }
@@ -50277,14 +50430,6 @@ function configJsonSchema() {
     };
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-
-/** The version in package.json, shown by `--version` and in every report's footer. */
-const VERSION = package_namespaceObject.rE;
-const TOOL_NAME = 'AsyncAPI Security Review';
-
 ;// CONCATENATED MODULE: ./src/report/sarif.ts
 
 
@@ -50390,7 +50535,9 @@ function toResult(finding, context) {
         ruleId: finding.rule,
         ruleIndex: context.ruleIndex,
         level: LEVEL[finding.severity],
-        message: { text: `${finding.message} Before: ${finding.before}. After: ${finding.after}.` },
+        message: {
+            text: escapeSarifText(`${finding.message} Before: ${finding.before}. After: ${finding.after}.`),
+        },
         locations: [
             {
                 physicalLocation: {
@@ -50449,7 +50596,7 @@ function toResult(finding, context) {
 function toInvocation(result, options, toUri) {
     const configuration = (options.notes ?? []).map((note) => ({
         level: note.level === 'warning' ? 'warning' : 'note',
-        message: { text: note.message },
+        message: { text: escapeSarifText(note.message) },
         ...(note.file === null
             ? {}
             : {
@@ -50465,7 +50612,7 @@ function toInvocation(result, options, toUri) {
     }));
     const execution = result.documents.flatMap((document) => document.notices.map((notice) => ({
         level: 'note',
-        message: { text: notice.message },
+        message: { text: escapeSarifText(notice.message) },
         locations: [
             {
                 physicalLocation: {
@@ -50516,7 +50663,7 @@ function renderJobSummary(result, options) {
         failOn: options.failOn,
         preamble: notes.join('\n'),
         maxBytes: options.maxBytes ?? SUMMARY_MAX_BYTES,
-        truncationHint: 'The `findings` output of this step holds every finding as JSON.',
+        truncationHint: options.truncationHint ?? 'The `findings` output of this step holds every finding as JSON.',
         ...(options.policy === undefined ? {} : { policy: options.policy }),
     });
 }
@@ -50577,13 +50724,19 @@ function parseConfig(text, file) {
     }
     const parsed = configSchema.safeParse(data);
     if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => {
-            const node = nearestNode(document.contents, issue.path);
-            return {
-                key: issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.'),
-                line: lineOf(node?.range?.[0]),
-                message: describeIssue(issue),
-            };
+        const problems = parsed.error.issues.flatMap((issue) => {
+            // One problem per unknown key, at the key's own line rather than its parent's.
+            const paths = issue.code === 'unrecognized_keys'
+                ? issue.keys.map((key) => [...issue.path, key])
+                : [issue.path];
+            return paths.map((path) => {
+                const node = nearestNode(document.contents, path, issue.code === 'unrecognized_keys');
+                return {
+                    key: path.length === 0 ? '(top level)' : path.map(String).join('.'),
+                    line: lineOf(node?.range?.[0]),
+                    message: describeIssue(issue, path),
+                };
+            });
         });
         throw new ConfigError(file, problems);
     }
@@ -50593,14 +50746,19 @@ function parseConfig(text, file) {
         : [];
     return { file, config: parsed.data, acceptLines };
 }
-/** The deepest node of the path that exists; an unknown key points at its own key. */
-function nearestNode(root, path) {
+/**
+ * The deepest node of the path that exists; with `atKey`, the last segment's key rather than
+ * its value, so that an unknown key is pointed at where it is written.
+ */
+function nearestNode(root, path, atKey = false) {
     let node = root;
-    for (const segment of path) {
+    for (const [index, segment] of path.entries()) {
         if ((0,dist/* isMap */.jh)(node)) {
             const pair = node.items.find((item) => item.key.value === segment);
             if (pair === undefined)
                 return node;
+            if (atKey && index === path.length - 1)
+                return pair.key;
             node = pair.value ?? pair.key;
         }
         else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
@@ -50615,15 +50773,25 @@ function nearestNode(root, path) {
     }
     return node;
 }
+/** A required key that is missing, with what to write there. */
+function missingKeyFix(key) {
+    if (key === 'reason') {
+        return 'reason is required: add `reason:` saying why the change is accepted, for later readers.';
+    }
+    return `${key} is required: add it.`;
+}
 /** What is wrong and how to fix it, in one sentence. */
-function describeIssue(issue) {
+function describeIssue(issue, path) {
+    const key = String(path[path.length - 1] ?? '');
     switch (issue.code) {
         case 'unrecognized_keys':
-            return (`unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; ` +
+            return (`unknown key ${key}; ` +
                 'remove it or fix its spelling (the JSON Schema in schema/ lists every key).');
         case 'invalid_value':
             return `expected one of ${issue.values.map(String).join(', ')}.`;
         case 'invalid_type':
+            if (/received undefined$/.test(issue.message))
+                return missingKeyFix(key);
             return `expected ${issue.expected}; ${issue.message.replace(/^Invalid input: /, '')}.`;
         case 'invalid_format':
             return issue.format === 'date'
@@ -50850,14 +51018,20 @@ function checkConclusion(failed, warnOnly) {
         return 'success';
     return warnOnly ? 'neutral' : 'failure';
 }
-/** `3 findings: 1 critical, 2 high; 1 accepted`, or `No findings`. */
-function checkTitle(findings) {
+/**
+ * `3 findings: 1 critical, 2 high; 1 accepted`, or `No findings`; then the documents deleted,
+ * which carry no finding but take their operations out of review.
+ */
+function checkTitle(findings, deletedDocuments = 0) {
+    const deleted = deletedDocuments === 0
+        ? ''
+        : `; ${deletedDocuments} document${deletedDocuments === 1 ? '' : 's'} deleted`;
     if (findings.length === 0)
-        return 'No findings';
+        return `No findings${deleted}`;
     const accepted = findings.length - blockingFindings(findings).length;
     const noun = findings.length === 1 ? 'finding' : 'findings';
     const counts = `${findings.length} ${noun}: ${countBySeverity(findings)}`;
-    return accepted === 0 ? counts : `${counts}; ${accepted} accepted`;
+    return `${accepted === 0 ? counts : `${counts}; ${accepted} accepted`}${deleted}`;
 }
 /**
  * One annotation per finding, in report order, at the level a step would use (an accepted
@@ -50925,6 +51099,8 @@ var github_api = __nccwpck_require__(9120);
 
 /** The login GitHub shows for comments written with the workflow's GITHUB_TOKEN. */
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+/** Where a cut report points its reader when the caller names no other place. */
+const comment_DEFAULT_TRUNCATION_HINT = 'The job summary of this run lists every finding.';
 /**
  * The hidden marker. Workflow and job names are percent-encoded, so neither they nor anything
  * else can close the HTML comment early or be confused with another job's marker.
@@ -50939,9 +51115,14 @@ function escapeChar(character) {
     return `%${character.charCodeAt(0).toString(16).toUpperCase()}`;
 }
 /**
- * This job's earlier comment: written by this token's identity and starting with the marker.
+ * This job's earlier comment: starting with the marker, and written by this token's identity.
  * Checking only the first line means a document string quoted later in a body cannot
  * impersonate it, and checking the author means another user's comment is never edited.
+ *
+ * `login` is undefined when GET /user is refused, as it is for GITHUB_TOKEN and other GitHub
+ * App installation tokens, whose comments are written as `<app>[bot]`. A comment is then ours
+ * only if its author is a Bot account, which no user can post as, and its first line is the
+ * marker exactly.
  */
 function findStickyComment(comments, marker, login) {
     return findStickyComments(comments, marker, login)[0];
@@ -50950,8 +51131,10 @@ function findStickyComment(comments, marker, login) {
 function findStickyComments(comments, marker, login) {
     return comments
         .filter((comment) => {
-        const firstLine = comment.body.split('\n', 1)[0]?.trim();
-        return comment.author === login && firstLine === marker;
+        const byUs = login === undefined
+            ? comment.author !== null && comment.authorType === 'Bot'
+            : comment.author === login;
+        return byUs && comment.body.split('\n', 1)[0]?.trim() === marker;
     })
         .sort((a, b) => a.id - b.id);
 }
@@ -50981,7 +51164,8 @@ async function writeStickyComment(request) {
     if (request.mode === 'never') {
         return { action: 'none', url: null, detail: 'comment-summary-in-pr is never' };
     }
-    const login = (await api.getAuthenticatedLogin()) ?? ACTIONS_BOT_LOGIN;
+    // Undefined for installation tokens: see findStickyComments.
+    const login = await api.getAuthenticatedLogin();
     const comments = await api.listIssueComments(issueNumber);
     const ours = findStickyComments(comments, marker, login);
     const existing = ours[0];
@@ -50989,14 +51173,16 @@ async function writeStickyComment(request) {
     if (decision.action === 'none') {
         return { action: 'none', url: existing?.url ?? null, detail: decision.reason };
     }
+    const hint = request.truncationHint ?? comment_DEFAULT_TRUNCATION_HINT;
     const render = (maxBytes) => decision.body === 'resolved' ? request.renderResolved() : request.renderReport(maxBytes);
     if (decision.action === 'create') {
-        const created = await withShorterBodies(render, (body) => api.createIssueComment(issueNumber, body));
+        const created = await withShorterBodies(render, (body) => api.createIssueComment(issueNumber, body), hint);
         // Two runs of this job may each have found no comment and created one: settle on one.
-        // The comment is written either way, so a failure here is reported, never thrown.
+        // The comment is written either way, so a failure here is reported, never thrown. The
+        // comment just created names this token's identity, even when GET /user did not.
         let kept;
         try {
-            kept = await keepOldest(request, login, created, render);
+            kept = await keepOldest(request, login ?? created.author ?? undefined, created, render);
         }
         catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
@@ -51007,11 +51193,13 @@ async function writeStickyComment(request) {
             ? { action: 'create', url: created.url, detail: `created comment ${created.id}` }
             : { action: 'update', url: kept.url, detail: `updated comment ${kept.id} (raced)` };
     }
-    const updated = await withShorterBodies(render, (body) => api.updateIssueComment(decision.commentId, body));
+    const updated = await withShorterBodies(render, (body) => api.updateIssueComment(decision.commentId, body), hint);
     // Duplicates an earlier race left behind are removed now; failing that is only reported.
+    // Without a login, only those by the author of the comment kept are duplicates.
     const detail = `updated comment ${updated.id}`;
+    const duplicates = ours.slice(1).filter((comment) => comment.author === existing?.author);
     try {
-        await deleteComments(api, ours.slice(1));
+        await deleteComments(api, duplicates);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -51029,14 +51217,16 @@ async function keepOldest(request, login, created, render) {
     const { api, issueNumber, marker } = request;
     if (api.deleteIssueComment === undefined)
         return created;
-    const ours = findStickyComments(await api.listIssueComments(issueNumber), marker, login);
+    // Without a login, only comments by the author of the one just created are duplicates.
+    const listed = await api.listIssueComments(issueNumber);
+    const ours = findStickyComments(listed, marker, login).filter((comment) => comment.author === created.author);
     const oldest = ours[0];
     if (oldest === undefined || ours.length === 1)
         return created;
     await deleteComments(api, ours.slice(1));
     if (oldest.id === created.id)
         return created;
-    return withShorterBodies(render, (body) => api.updateIssueComment(oldest.id, body));
+    return withShorterBodies(render, (body) => api.updateIssueComment(oldest.id, body), request.truncationHint ?? comment_DEFAULT_TRUNCATION_HINT);
 }
 async function deleteComments(api, comments) {
     if (api.deleteIssueComment === undefined)
@@ -51053,7 +51243,7 @@ const SHORTER_BODY_SHARE = 0.6;
  * and under 60% of the refused body in any case. Bytes bound characters, so a byte budget is
  * safe whatever GitHub counts.
  */
-async function withShorterBodies(render, write) {
+async function withShorterBodies(render, write, hint) {
     let body = render();
     for (let attempt = 0;; attempt += 1) {
         try {
@@ -51064,7 +51254,7 @@ async function withShorterBodies(render, write) {
                 throw error;
             const named = namedMaximum(error) ?? Infinity;
             const maxBytes = Math.floor(Math.min(named * 0.9, Buffer.byteLength(body) * SHORTER_BODY_SHARE));
-            body = shortenReport(render(maxBytes), maxBytes);
+            body = shortenReport(render(maxBytes), maxBytes, hint);
         }
     }
 }
@@ -51085,12 +51275,12 @@ function isBodyTooLong(error) {
  * Cuts a markdown report to `maxBytes` between two findings (each starts with `#### `), so no
  * code span, fence or details block is left open, and says how many were cut.
  */
-function shortenReport(body, maxBytes) {
+function shortenReport(body, maxBytes, hint = comment_DEFAULT_TRUNCATION_HINT) {
     if (Buffer.byteLength(body) <= maxBytes)
         return body;
     const starts = [...body.matchAll(/^#### /gm)].map((match) => match.index);
     const note = (cut) => `\n**${cut} more finding${cut === 1 ? '' : 's'} not shown**: GitHub refused the full ` +
-        'comment as too long. The job summary of this run lists every finding.\n';
+        `comment as too long. ${hint}\n`;
     for (let kept = starts.length - 1; kept >= 0; kept -= 1) {
         const head = body.slice(0, starts[kept]);
         const text = `${head}${note(starts.length - kept)}`;
@@ -51246,6 +51436,45 @@ function findAcceptLabel(payload, acceptLabel) {
 
 // EXTERNAL MODULE: ./src/action/context.ts + 1 modules
 var action_context = __nccwpck_require__(9859);
+;// CONCATENATED MODULE: ./src/action/resolved.ts
+
+const MAX_LISTED = 50;
+const resolved_MAX_NAME = 200;
+function operations(count) {
+    return `${count} operation${count === 1 ? '' : 's'}`;
+}
+function resolved_describe(document) {
+    const name = (path) => codeSpan(clip(path ?? '', resolved_MAX_NAME));
+    switch (document.status) {
+        case 'deleted':
+            return (`- ${name(document.base)}: deleted; its ${operations(document.operations.base)} ` +
+                'are no longer described or reviewed');
+        case 'added':
+            return `- ${name(document.head)}: added, with ${operations(document.operations.head)}`;
+        case 'renamed':
+            return `- ${name(document.head)}: renamed from ${name(document.base)}`;
+        default:
+            return null;
+    }
+}
+/** The documents added, deleted or renamed, as a markdown list; '' when there are none. */
+function renderDocumentChanges(result) {
+    const lines = result.documents.map(resolved_describe).filter((line) => line !== null);
+    if (lines.length === 0)
+        return '';
+    const shown = lines.slice(0, MAX_LISTED);
+    if (lines.length > shown.length) {
+        const more = lines.length - shown.length;
+        shown.push(`- … ${more} more document${more === 1 ? '' : 's'}`);
+    }
+    return [
+        'This pull request still adds, deletes or renames AsyncAPI documents:',
+        '',
+        ...shown,
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/action/revisions.ts
 /**
  * Which two revisions a run compares, from the event that triggered it. Pure: the payload and
@@ -51396,15 +51625,17 @@ function chooseRevisions(event, explicit) {
 
 
 
+
 // GitHub keeps at most 1 MB of outputs per job; the findings output stays well under it.
 const MAX_FINDINGS_OUTPUT_BYTES = 512 * 1024;
-const COMMENT_PERMISSION_HELP = 'Grant `permissions: pull-requests: write` to the job. Pull requests from forks get a ' +
-    'read-only token: run the workflow on `pull_request_target` instead (the Action reads the ' +
-    'documents with git and never runs pull request code). Annotations, the job summary and the ' +
-    'check result are unaffected.';
-const CHECK_RUN_PERMISSION_HELP = 'Grant `permissions: checks: write` to the job, or set `check-run: false`. Pull requests ' +
-    'from forks get a read-only token on `pull_request`. The comment, annotations, the job ' +
-    'summary and the result of this step are unaffected.';
+// Added to a 403's own message, which already names the permission to grant.
+const COMMENT_PERMISSION_HELP = 'Pull requests from forks get a read-only token whatever the workflow grants: run the ' +
+    'workflow on `pull_request_target` instead (the Action reads the documents with git and ' +
+    'never runs pull request code). Annotations, the job summary and the check result are ' +
+    'unaffected.';
+const CHECK_RUN_PERMISSION_HELP = 'If the job cannot have it, set `check-run: false`. Pull requests from forks get a ' +
+    'read-only token on `pull_request`. The comment, annotations, the job summary and the ' +
+    'result of this step are unaffected.';
 /**
  * Writes a line to the log. `core.info` prints its text as it is, and the runner reads a line
  * that starts with `::` as a workflow command, so every info line, which may name files,
@@ -51415,14 +51646,46 @@ function info(context, text) {
 }
 /** Runs the Action; any error becomes a failed step with its message, never a stack trace. */
 async function run(context) {
+    const counting = countingAnnotations(context);
     try {
-        await runReview(context);
+        await runReview(counting.context, counting.written);
     }
     catch (error) {
-        context.setFailed(error instanceof Error ? error.message : String(error));
+        counting.context.setFailed(error instanceof Error ? error.message : String(error));
     }
 }
-async function runReview(context) {
+/**
+ * The context with its warnings, errors, notices and failure (an error annotation) counted:
+ * GitHub shows only so many annotations per step, and the findings get what the run's own
+ * messages leave.
+ */
+function countingAnnotations(context) {
+    const written = { error: 0, warning: 0, notice: 0 };
+    const { log } = context;
+    const counted = (level) => (message, properties) => {
+        written[level] += 1;
+        log[level](message, properties);
+    };
+    return {
+        written,
+        context: {
+            ...context,
+            log: {
+                debug: (message) => log.debug(message),
+                info: (message) => log.info(message),
+                group: (name, body) => log.group(name, body),
+                error: counted('error'),
+                warning: counted('warning'),
+                notice: counted('notice'),
+            },
+            setFailed: (message) => {
+                written.error += 1;
+                context.setFailed(message);
+            },
+        },
+    };
+}
+async function runReview(context, written) {
     const { log, environment } = context;
     if (environment.payloadProblem !== null)
         throw new Error(environment.payloadProblem);
@@ -51431,10 +51694,11 @@ async function runReview(context) {
     // Revisions: from the event, unless base-ref / head-ref say otherwise.
     const choice = chooseRevisions(environment, settings);
     info(context, `Revisions: ${choice.reason}.`);
-    const api = (0,github_api/* lazyGitHubApi */.Wk)(() => context.createGitHubApi(settings.githubToken));
+    const api = (0,github_api/* lazyGitHubApi */.Wk)(() => context.createGitHubApi(settings.githubToken, log));
     const revisions = await log.group('Reading revisions', () => openRevisions(context, api, choice));
     if (revisions === null) {
-        setOutputs(context, { findings: [], failed: false, commentUrl: null, origin: null });
+        const output = findingsOutput([]);
+        setOutputs(context, { findings: [], output, failed: false, commentUrl: null, origin: null });
         return;
     }
     // Configuration: the file at the revision config-from names; inputs given to the step win.
@@ -51464,7 +51728,9 @@ async function runReview(context) {
         logPolicyNotes(context, notes);
         return { result: applied.result, reportPolicy: { origin: policy.origin, notes } };
     });
-    // Report: annotations, job summary, comment, check run, SARIF, outputs; then the check itself.
+    // Report: job summary, comment, check run, SARIF, then annotations, outputs and the check
+    // itself. Annotations come last but for the verdict, so that every warning the run wrote
+    // is counted against GitHub's limits, and the verdict's own slot is kept free.
     const findings = sortedFindings(result);
     const failed = reachesFailOn(findings, policy.failOn);
     const links = {
@@ -51472,37 +51738,82 @@ async function runReview(context) {
         serverUrl: environment.serverUrl,
         headSha: plan.head.sha,
     };
-    const report = { settings, policy, reportPolicy, plan, result, findings, failed };
+    const output = findingsOutput(findings);
+    const report = {
+        settings,
+        policy,
+        reportPolicy,
+        plan,
+        result,
+        findings,
+        failed,
+        outputCount: output.count,
+    };
+    const verdict = failed ? failureMessage(findings, policy.failOn) : null;
     const { commentUrl, sarifProblem } = await log.group('Reporting', async () => {
-        if (settings.annotations)
-            writeAnnotations(context, findings, plan, result);
         if (settings.jobSummary)
             await writeSummary(context, report, links);
         const url = await writeComment(context, api, choice, report, links);
         if (settings.checkRun)
             await writeCheckRunReport(context, api, report, links);
         const problem = settings.sarifFile === null ? null : await writeSarif(context, settings.sarifFile, report);
+        if (settings.annotations) {
+            // Written so far, and still to come: the verdict and a SARIF failure.
+            const failing = verdict !== null && !settings.warnOnly ? 1 : 0;
+            const reserved = {
+                error: written.error + failing + (problem === null ? 0 : 1),
+                warning: written.warning + (verdict !== null && settings.warnOnly ? 1 : 0),
+                notice: written.notice,
+            };
+            writeAnnotations(context, report, reserved);
+        }
         return { commentUrl: url, sarifProblem: problem };
     });
-    setOutputs(context, { findings, failed, commentUrl, origin: policy.origin });
-    if (failed) {
-        const blocking = blockingFindings(findings);
-        const accepted = findings.length - blocking.length;
-        const counted = accepted === 0
-            ? `${findings.length} finding(s)`
-            : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
-        const message = `${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
-            `fail-on-severity ${policy.failOn}.`;
+    setOutputs(context, { findings, output, failed, commentUrl, origin: policy.origin });
+    if (verdict !== null) {
         if (settings.warnOnly) {
-            log.warning(`${message} warn-only is set: not failing.`, { title: 'Security findings' });
+            log.warning(`${verdict} warn-only is set: not failing.`, { title: 'Security findings' });
         }
         else {
-            context.setFailed(message);
+            context.setFailed(verdict);
         }
     }
     // A SARIF file the workflow asked for and a later upload step needs: not writing it fails.
     if (sarifProblem !== null)
         context.setFailed(sarifProblem);
+}
+/** The step's failure message: how many findings, and the worst that reaches the threshold. */
+function failureMessage(findings, failOn) {
+    const blocking = blockingFindings(findings);
+    const accepted = findings.length - blocking.length;
+    const counted = accepted === 0
+        ? `${findings.length} finding(s)`
+        : `${blocking.length} finding(s) not accepted (${accepted} accepted)`;
+    return (`${counted}; the worst is ${blocking[0]?.severity ?? 'none'}, which reaches ` +
+        `fail-on-severity ${failOn}.`);
+}
+/**
+ * Where a reader finds every finding when a report or the step's annotations leave some out:
+ * the job summary when the step writes one, else the check run's annotations, else the SARIF
+ * file, else the `findings` output (which holds the worst when all would not fit). Text for
+ * markdown and annotations alike. `without` is the report asking, which cannot point to itself.
+ */
+function everyFindingHint(report, without) {
+    const { settings, findings, outputCount } = report;
+    if (settings.jobSummary && without !== 'job-summary') {
+        return 'The job summary of this run lists every finding.';
+    }
+    if (settings.checkRun) {
+        return without === 'check-run'
+            ? 'The annotations of this check run list every finding.'
+            : `The check run "${CHECK_RUN_NAME}" of this run annotates every finding.`;
+    }
+    if (settings.sarifFile !== null) {
+        return 'The SARIF file this run writes (`sarif-file`) holds every finding.';
+    }
+    return outputCount === findings.length
+        ? 'The `findings` output of this step holds every finding as JSON.'
+        : `The \`findings\` output of this step holds the ${outputCount} worst findings as JSON.`;
 }
 /**
  * The policy in force: the configuration file, then the inputs the workflow gave the step over
@@ -51694,11 +52005,12 @@ function logPlan(context, plan) {
     }
 }
 /**
- * Annotates the findings, worst first. A deleted document gets a notice of its own: it may
- * carry no finding, but it must not pass silently.
+ * Annotates the findings, worst first, within what GitHub shows less the `reserved` slots
+ * the run's own messages take. A deleted document gets a notice of its own: it may carry no
+ * finding, but it must not pass silently.
  */
-function writeAnnotations(context, findings, plan, result) {
-    const deleted = result.documents
+function writeAnnotations(context, report, reserved) {
+    const deleted = report.result.documents
         .filter((document) => document.status === 'deleted')
         .map((document) => ({
         level: 'notice',
@@ -51706,9 +52018,11 @@ function writeAnnotations(context, findings, plan, result) {
         message: `${document.base ?? ''} was deleted: its ${document.operations.base} operation(s) are ` +
             'no longer described here, and no longer reviewed.',
     }));
-    const annotations = selectAnnotations(findings, {
-        isHeadFile: (path) => plan.headFiles.has(path),
+    const annotations = selectAnnotations(report.findings, {
+        isHeadFile: (path) => report.plan.headFiles.has(path),
         pinned: deleted,
+        reserved,
+        elsewhere: everyFindingHint(report),
     });
     for (const annotation of annotations) {
         const properties = {
@@ -51727,6 +52041,7 @@ async function writeSummary(context, report, links) {
         headSha: report.plan.head.sha,
         oversized: report.plan.oversized,
         policy: report.reportPolicy,
+        truncationHint: everyFindingHint(report, 'job-summary'),
     });
     try {
         await context.writeSummary(summary);
@@ -51745,6 +52060,7 @@ async function writeComment(context, api, choice, report, links) {
         return null;
     }
     const marker = commentMarker(environment.workflow, environment.job);
+    const truncationHint = everyFindingHint(report);
     try {
         const outcome = await writeStickyComment({
             api,
@@ -51758,9 +52074,20 @@ async function writeComment(context, api, choice, report, links) {
                 links,
                 failOn: report.policy.failOn,
                 policy: report.reportPolicy,
-                truncationHint: 'The job summary of this run lists every finding.',
+                truncationHint,
             }),
-            renderResolved: () => renderResolved({ marker, headSha: report.plan.head.sha, model: report.result.model }),
+            // A resolved report still names the documents added, deleted or renamed: none is a
+            // finding, but a deleted one takes its operations out of review.
+            renderResolved: () => {
+                const resolved = renderResolved({
+                    marker,
+                    headSha: report.plan.head.sha,
+                    model: report.result.model,
+                });
+                const changes = renderDocumentChanges(report.result);
+                return changes === '' ? resolved : `${resolved}\n${changes}`;
+            },
+            truncationHint,
         });
         info(context, `Comment: ${outcome.detail}.`);
         return outcome.url;
@@ -51788,13 +52115,13 @@ async function writeCheckRunReport(context, api, report, links) {
             api,
             headSha: report.plan.head.sha,
             conclusion,
-            title: checkTitle(report.findings),
+            title: checkTitle(report.findings, deletedDocuments(report.result)),
             summary: renderMarkdown(report.result, {
                 links,
                 failOn: report.policy.failOn,
                 policy: report.reportPolicy,
                 maxBytes: COMMENT_MAX_BYTES,
-                truncationHint: 'The job summary of this run lists every finding.',
+                truncationHint: everyFindingHint(report, 'check-run'),
             }),
             annotations,
         });
@@ -51838,14 +52165,17 @@ async function writeSarif(context, sarifFile, report) {
     }
 }
 /** The findings output, cut to the worst findings that fit GitHub's output size. */
-function findingsJson(findings) {
+function findingsOutput(findings) {
     let count = findings.length;
     let json = JSON.stringify(findings);
     while (Buffer.byteLength(json) > MAX_FINDINGS_OUTPUT_BYTES && count > 0) {
         count = Math.floor(count * 0.9);
         json = JSON.stringify(findings.slice(0, count));
     }
-    return json;
+    return { json, count };
+}
+function deletedDocuments(result) {
+    return result.documents.filter((document) => document.status === 'deleted').length;
 }
 /** The worst severity of all findings, accepted ones included. */
 function highestSeverity(findings) {
@@ -51859,7 +52189,7 @@ function highestSeverity(findings) {
 }
 function setOutputs(context, outcome) {
     const { findings, origin } = outcome;
-    context.setOutput('findings', findingsJson(findings));
+    context.setOutput('findings', outcome.output.json);
     context.setOutput('finding-count', String(findings.length));
     context.setOutput('highest-severity', highestSeverity(findings));
     context.setOutput('failed', String(outcome.failed));
@@ -54835,8 +55165,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/engine.ts + 13 modules
-var engine = __nccwpck_require__(3611);
+// EXTERNAL MODULE: ./src/engine.ts + 11 modules
+var engine = __nccwpck_require__(4309);
 // EXTERNAL MODULE: ./src/action/context.ts + 1 modules
 var context = __nccwpck_require__(9859);
 // EXTERNAL MODULE: ./src/action/github-api.ts + 25 modules
@@ -54895,9 +55225,9 @@ function createRunnerContext() {
             await summary.addRaw(markdown, true).write();
         },
         writeFile: context/* writeReportFile */.a,
-        createGitHubApi: (token) => {
+        createGitHubApi: (token, log) => {
             return (0,github_api/* createGitHubApi */._j)(token, environment.repository, {
-                warning: (message) => warning(message, { title: 'GitHub API' }),
+                warning: (message) => log.warning(message, { title: 'GitHub API' }),
             });
         },
         review: engine/* reviewDocument */.a,
@@ -55117,7 +55447,7 @@ function ruleById(id) {
 
 /***/ }),
 
-/***/ 3611:
+/***/ 4309:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55126,26 +55456,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ reviewDocument)
 });
 
-;// CONCATENATED MODULE: ./src/load/errors.ts
-/**
- * A document that cannot be read, parsed or resolved safely. It becomes a `document-invalid`
- * finding that names the file, the line, the column and the reason; it never crashes a run.
- */
-class DocumentError extends Error {
-    file;
-    line;
-    column;
-    reason;
-    constructor(file, line, column, reason) {
-        super(`${file}:${line}:${column}: ${reason}`);
-        this.file = file;
-        this.line = line;
-        this.column = column;
-        this.reason = reason;
-        this.name = 'DocumentError';
-    }
-}
-
+// EXTERNAL MODULE: ./src/load/errors.ts
+var errors = __nccwpck_require__(2229);
 ;// CONCATENATED MODULE: ./src/model/schemes.ts
 /**
  * Fields that never change what a scheme accepts. Descriptions are prose; available scopes list
@@ -55155,6 +55467,38 @@ class DocumentError extends Error {
 const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes', 'scopes']);
 /** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
 const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
+/** The `type` values the AsyncAPI 2.x and 3.x specifications define for a security scheme. */
+const SCHEME_TYPES = [
+    'userPassword',
+    'apiKey',
+    'X509',
+    'symmetricEncryption',
+    'asymmetricEncryption',
+    'httpApiKey',
+    'http',
+    'oauth2',
+    'openIdConnect',
+    'plain',
+    'scramSha256',
+    'scramSha512',
+    'gssapi',
+];
+/**
+ * Why `raw` cannot be a security scheme, or undefined when its `type` is one of the spec's.
+ * Anything else (no type, a typo, an object that is not a scheme at all, such as a `$ref` to
+ * the document root) would otherwise count as some secret of unknown strength, which proves
+ * nothing: the caller makes it an unresolved scheme, so that it fails closed.
+ */
+function schemeTypeProblem(raw) {
+    const type = raw.type;
+    if (typeof type !== 'string')
+        return 'the scheme has no `type`, so it is not a security scheme';
+    if (SCHEME_TYPES.includes(type))
+        return undefined;
+    const meant = SCHEME_TYPES.find((known) => known.toLowerCase() === type.toLowerCase());
+    const hint = meant === undefined ? `one of ${SCHEME_TYPES.join(', ')}` : meant;
+    return `the scheme type ${JSON.stringify(type)} is not an AsyncAPI security scheme type; use ${hint}`;
+}
 /** Schemes already made, by definition object and name: most uses name the same few. */
 const madeSchemes = new WeakMap();
 function makeScheme(raw, name, location) {
@@ -55280,13 +55624,13 @@ function checkWaysIn(model, securityModel, limits) {
         const count = countWaysIn(operation, model, securityModel);
         const { file, line, column } = operation.location;
         if (count > limits.maxWaysInPerOperation) {
-            throw new DocumentError(file, line, column ?? 1, `this operation has ${count} ways in over its servers under the ${securityModel} ` +
+            throw new errors/* DocumentError */.M(file, line, column ?? 1, `this operation has ${count} ways in over its servers under the ${securityModel} ` +
                 `model, more than the limit of ${limits.maxWaysInPerOperation}; list fewer ` +
                 'security alternatives on the operation or its servers');
         }
         total += count;
         if (total > limits.maxWaysIn) {
-            throw new DocumentError(file, line, column ?? 1, `the operations up to this one have ${total} ways in together, more than the limit ` +
+            throw new errors/* DocumentError */.M(file, line, column ?? 1, `the operations up to this one have ${total} ways in together, more than the limit ` +
                 `of ${limits.maxWaysIn} for one document; split the document or list fewer ` +
                 'security alternatives');
         }
@@ -55680,14 +56024,15 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
         const rule = (0,rules/* ruleById */.B)(ruleId);
         const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
         const after = describeSide(headAlternatives, bucket.server, false);
-        const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
+        const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives, options);
         const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
         // A transport downgrade is read at the protocol that lost TLS, unless the operation got
-        // there because its channel's server list changed.
-        const listedServers = causes.includes('channel servers changed')
-            ? pair.head.operation.channelServersLocation
-            : undefined;
-        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null && !listedServers
+        // there because its channel's server list was written, changed or deleted: then at the
+        // list, or at the channel that lost it.
+        const listChanged = causes.includes('channel servers changed') &&
+            (pair.head.operation.channelServersLocation !== undefined ||
+                pair.base?.operation.channelServersLocation !== undefined);
+        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null && !listChanged
             ? pair.head.model.servers.get(bucket.server)?.protocolLocation
             : undefined;
         const at = bucket.locations.get(ruleId) ?? protocolAt;
@@ -55743,7 +56088,7 @@ const CAUSE_ORDER = [
     'server security changed',
     'scheme definition changed',
 ];
-function findCauses(pair, server, baseAlternatives, headAlternatives) {
+function findCauses(pair, server, baseAlternatives, headAlternatives, options) {
     if (!pair.base)
         return ['operation added'];
     const base = pair.base.operation;
@@ -55755,7 +56100,8 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
     else if (securityKey(base.security) !== securityKey(head.security)) {
         causes.add('override changed');
     }
-    if (base.servers.join('\n') !== head.servers.join('\n'))
+    // As sets: servers declared in another order are the same servers.
+    if (!sameMembers(base.servers, head.servers))
         causes.add('channel servers changed');
     // A server's own changes are causes only where the operation went through it before too.
     const reachedBefore = server !== null && base.servers.includes(server);
@@ -55764,7 +56110,13 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
     if (baseServer && headServer) {
         if (baseServer.tls !== headServer.tls)
             causes.add('protocol changed');
-        if (securityKey(baseServer.security) !== securityKey(headServer.security)) {
+        // Under override, a server's security reaches only operations without their own: on an
+        // operation that overrides it on both sides, its change explains nothing.
+        const serverSecurityApplies = options.model === 'additive' ||
+            base.security.state === 'absent' ||
+            head.security.state === 'absent';
+        if (serverSecurityApplies &&
+            securityKey(baseServer.security) !== securityKey(headServer.security)) {
             causes.add('server security changed');
         }
     }
@@ -55872,6 +56224,10 @@ function securityKey(security) {
         .join('&'));
     return [...new Set(alternatives)].sort().join('|');
 }
+function sameMembers(left, right) {
+    const members = new Set(left);
+    return new Set(right).size === members.size && right.every((name) => members.has(name));
+}
 function isSecured(alternatives) {
     return (alternatives.length > 0 && alternatives.every((alternative) => alternative.terms.length > 0));
 }
@@ -55941,7 +56297,7 @@ const DEFAULT_BUDGET = Object.freeze({
     maxDocuments: 1000,
 });
 /** Raised as a `DocumentError`, so a spent budget is a `document-invalid` finding, not a crash. */
-class BudgetError extends DocumentError {
+class BudgetError extends errors/* DocumentError */.M {
     constructor(file, reason) {
         super(file, 1, 1, reason);
         this.name = 'BudgetError';
@@ -55989,276 +56345,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/load/source.ts
 var load_source = __nccwpck_require__(7123);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/load/yaml.ts
-/**
- * Parses one YAML or JSON file into plain values while recording where every mapping and sequence
- * came from, so that a finding can point at the line a reviewer must read.
- *
- * The walk is our own rather than `toJS()` because positions are lost there, and because our walk
- * can bound what hostile input costs: aliases are shared (never copied), counted, and a recursive
- * alias is an error instead of a hang.
- */
-
-
-/**
- * Positions of every parsed container, by identity. One instance serves one side (base or head)
- * of a review, across all the files that side reads. Lines are computed only when asked for,
- * which is for the few nodes a finding or a model location names.
- */
-class PositionIndex {
-    /**
-     * Records hang off the values under a symbol rather than in a WeakMap: a large document has
-     * hundreds of thousands of containers, and a property is several times cheaper to set and
-     * read. Symbol keys never appear in `Object.entries`, `Object.hasOwn(key)` or JSON.
-     */
-    key = Symbol('position');
-    record(value, record) {
-        value[this.key] = record;
-    }
-    fileOf(value) {
-        return this.recordOf(value)?.file;
-    }
-    /** The 1-based line where a mapping or sequence starts. */
-    lineOf(value) {
-        const record = this.recordOf(value);
-        return record ? lineAt(record, record.node) : undefined;
-    }
-    /** The line of `key` inside the mapping `value`, or the mapping's own line. */
-    lineOfKey(value, key) {
-        const record = this.recordOf(value);
-        if (!record)
-            return undefined;
-        const offset = keyOffset(record, key);
-        if (offset !== undefined)
-            return record.lineCounter.linePos(offset).line;
-        return record.mergedKeyLines?.get(key) ?? lineAt(record, record.node);
-    }
-    /** The line of item `index` of the sequence `value`. */
-    lineOfItem(value, index) {
-        const record = this.recordOf(value);
-        const item = record && (0,dist/* isSeq */.oP)(record.node) ? record.node.items[index] : undefined;
-        return record && item ? lineAt(record, item) : undefined;
-    }
-    recordOf(value) {
-        return typeof value === 'object' && value !== null
-            ? value[this.key]
-            : undefined;
-    }
-}
-function lineAt(record, node) {
-    return record.lineCounter.linePos(node.range?.[0] ?? 0).line;
-}
-/** Small mappings are scanned; a large one gets an index on its first lookup. */
-const SCAN_LIMIT = 16;
-function keyOffset(record, key) {
-    const node = record.node;
-    if (!(0,dist/* isMap */.jh)(node))
-        return undefined;
-    if (node.items.length <= SCAN_LIMIT) {
-        for (const pair of node.items) {
-            const keyNode = pair.key;
-            if ((0,dist/* isScalar */.jn)(keyNode) && typeof keyNode.value !== 'symbol' && String(keyNode.value) === key) {
-                return keyNode.range?.[0] ?? 0;
-            }
-        }
-        return undefined;
-    }
-    record.keyOffsets ??= keyOffsetsOf(node);
-    return record.keyOffsets.get(key);
-}
-function keyOffsetsOf(node) {
-    const offsets = new Map();
-    if (!(0,dist/* isMap */.jh)(node))
-        return offsets;
-    for (const pair of node.items) {
-        const key = pair.key;
-        if ((0,dist/* isScalar */.jn)(key) && typeof key.value !== 'symbol' && !offsets.has(String(key.value))) {
-            offsets.set(String(key.value), key.range?.[0] ?? 0);
-        }
-    }
-    return offsets;
-}
-/**
- * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
- * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
- * with every earlier key of its map, which is quadratic in a map of thousands of operations.
- * `prettyErrors` is off for the same reason: it copies the source line into every error, and
- * one long line of thousands of bad escapes made it quadratic (seconds for 100 kB). Only the
- * first error is reported, and its line and column come from the line counter.
- */
-function yamlParseOptions(limits, lineCounter) {
-    return {
-        merge: true,
-        uniqueKeys: false,
-        maxAliasCount: limits.maxAliases,
-        lineCounter,
-        prettyErrors: false,
-    };
-}
-const FLATTEN = 'flatten it, or move the deep part to a file of its own and $ref it';
-/** Decodes and parses a file; throws `DocumentError` with file, line and column on bad input. */
-function parseYamlFile(path, bytes, limits, positions) {
-    if (bytes.byteLength > limits.maxFileBytes) {
-        throw new DocumentError(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}; ` +
-            'split it into files that reference each other');
-    }
-    const text = decodeUtf8(path, bytes);
-    const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, yamlParseOptions(limits, lineCounter));
-    const firstError = document.errors[0];
-    if (firstError) {
-        const where = lineCounter.linePos(firstError.pos[0]);
-        // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
-        // own walk can count levels, and yaml reports that as a resource exhaustion.
-        const reason = firstError.code === 'RESOURCE_EXHAUSTION'
-            ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
-                `levels; ${FLATTEN}`
-            : (firstError.message.split('\n')[0] ?? firstError.message);
-        throw new DocumentError(path, where.line, where.col, reason);
-    }
-    const walker = new Walker(path, document, lineCounter, limits, positions);
-    const root = document.contents ? walker.toValue(document.contents, 0) : null;
-    return { path, root, refs: walker.refs };
-}
-/** Keys are quoted in messages; a hostile key must not flood them. */
-function clipKey(key) {
-    return JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
-}
-function decodeUtf8(path, bytes) {
-    try {
-        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    }
-    catch {
-        throw new DocumentError(path, 1, 1, 'the file is not valid UTF-8 text; save it as UTF-8');
-    }
-}
-class Walker {
-    path;
-    document;
-    lineCounter;
-    limits;
-    positions;
-    refs = [];
-    aliasCount = 0;
-    converted = new Map();
-    inProgress = new Set();
-    constructor(path, document, lineCounter, limits, positions) {
-        this.path = path;
-        this.document = document;
-        this.lineCounter = lineCounter;
-        this.limits = limits;
-        this.positions = positions;
-    }
-    toValue(node, depth) {
-        if (node === null)
-            return null;
-        if (depth > this.limits.maxDepth) {
-            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels; ${FLATTEN}`);
-        }
-        if ((0,dist/* isAlias */.Vj)(node))
-            return this.aliasValue(node, depth);
-        if ((0,dist/* isScalar */.jn)(node))
-            return node.value;
-        // An anchored container may be reached again through an alias: convert it once.
-        const done = this.converted.get(node);
-        if (done !== undefined)
-            return done;
-        if ((0,dist/* isMap */.jh)(node))
-            return this.mapValue(node, depth);
-        if ((0,dist/* isSeq */.oP)(node))
-            return this.seqValue(node, depth);
-        return null;
-    }
-    aliasValue(node, depth) {
-        this.aliasCount += 1;
-        if (this.aliasCount > this.limits.maxAliases) {
-            this.fail(node, `more than ${this.limits.maxAliases} aliases; ` +
-                'define the repeated part once under components and $ref it');
-        }
-        const target = (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : undefined;
-        if (!target)
-            this.fail(node, `the alias *${node.source} has no anchor`);
-        if (this.inProgress.has(target))
-            this.fail(node, `the alias *${node.source} contains itself`);
-        return this.toValue(target, depth + 1);
-    }
-    mapValue(node, depth) {
-        // A null prototype keeps a `__proto__` key from a document from touching Object.prototype.
-        const result = Object.create(null);
-        const mergeSources = [];
-        this.converted.set(node, result);
-        this.inProgress.add(node);
-        this.positions.record(result, this.recordFor(node));
-        const items = (0,dist/* isMap */.jh)(node) ? node.items : [];
-        for (const pair of items) {
-            const keyNode = pair.key;
-            const valueNode = pair.value;
-            if ((0,dist/* isScalar */.jn)(keyNode) && typeof keyNode.value === 'symbol') {
-                mergeSources.push(this.toValue(valueNode, depth + 1));
-                continue;
-            }
-            const key = (0,dist/* isScalar */.jn)(keyNode) ? String(keyNode.value) : JSON.stringify(keyNode);
-            if (Object.hasOwn(result, key)) {
-                this.fail(keyNode ?? node, `the key ${clipKey(key)} appears twice in one mapping`);
-            }
-            const value = this.toValue(valueNode, depth + 1);
-            result[key] = value;
-            if (key === '$ref' && typeof value === 'string')
-                this.refs.push(value);
-        }
-        if (mergeSources.length > 0)
-            this.applyMerges(result, mergeSources, node);
-        this.inProgress.delete(node);
-        return result;
-    }
-    /**
-     * YAML 1.1 merge keys: the map's own keys win, then earlier merge sources win over later ones.
-     * Merged keys keep the line where the merged mapping wrote them.
-     */
-    applyMerges(result, mergeSources, node) {
-        const mergedKeyLines = new Map();
-        const sources = mergeSources.flatMap((source) => Array.isArray(source) ? source : [source]);
-        for (const source of sources) {
-            if (typeof source !== 'object' || source === null || Array.isArray(source)) {
-                this.fail(node, 'a merge key (<<) must refer to a mapping or a list of mappings');
-            }
-            for (const [key, value] of Object.entries(source)) {
-                if (Object.hasOwn(result, key))
-                    continue;
-                result[key] = value;
-                mergedKeyLines.set(key, this.positions.lineOfKey(source, key) ?? this.lineOf(node));
-            }
-        }
-        const record = this.recordFor(node);
-        record.mergedKeyLines = mergedKeyLines;
-        this.positions.record(result, record);
-    }
-    seqValue(node, depth) {
-        const result = [];
-        this.converted.set(node, result);
-        this.inProgress.add(node);
-        this.positions.record(result, this.recordFor(node));
-        const items = (0,dist/* isSeq */.oP)(node) ? node.items : [];
-        for (const item of items)
-            result.push(this.toValue(item, depth + 1));
-        this.inProgress.delete(node);
-        return result;
-    }
-    recordFor(node) {
-        return { file: this.path, node, lineCounter: this.lineCounter };
-    }
-    lineOf(node) {
-        return this.lineCounter.linePos(node.range?.[0] ?? 0).line;
-    }
-    fail(node, reason) {
-        const { line, col } = this.lineCounter.linePos(node.range?.[0] ?? 0);
-        throw new DocumentError(this.path, line, col, reason);
-    }
-}
-
+// EXTERNAL MODULE: ./src/load/yaml.ts
+var yaml = __nccwpck_require__(4785);
 ;// CONCATENATED MODULE: ./src/load/loader.ts
 /**
  * Loads a document and every file its `$ref`s name, from one revision, then resolves references
@@ -56280,12 +56368,12 @@ class Walker {
  * and a spent budget makes the document unreadable (a `BudgetError`).
  */
 async function loadDocument(source, path, limits, budget) {
-    const positions = new PositionIndex();
+    const positions = new yaml/* PositionIndex */.uH();
     const files = new Map();
     const digests = new Map();
     const context = { source, limits, positions, digests, budget };
     const root = await readAndParse(context, path);
-    if (root instanceof DocumentError)
+    if (root instanceof errors/* DocumentError */.M)
         throw root;
     files.set(path, root);
     // Breadth-first over the files the references name; each file is read once.
@@ -56302,7 +56390,7 @@ async function loadDocument(source, path, limits, budget) {
             // A spent budget fails the whole document, not just this file: see readAndParse.
             const loaded = await readAndParse(context, target.path);
             files.set(target.path, loaded);
-            if (!(loaded instanceof DocumentError))
+            if (!(loaded instanceof errors/* DocumentError */.M))
                 queue.push(loaded);
         }
     }
@@ -56325,10 +56413,10 @@ async function readAndParse(context, path) {
     try {
         const bytes = await source.readFile(path);
         if (bytes === undefined) {
-            return new DocumentError(path, 1, 1, `the file does not exist in ${source.label}`);
+            return new errors/* DocumentError */.M(path, 1, 1, `the file does not exist in ${source.label}`);
         }
         digests.set(path, (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'));
-        const parsed = parseYamlFile(path, bytes, limits, positions);
+        const parsed = (0,yaml/* parseYamlFile */.BU)(path, bytes, limits, positions);
         // One parse cannot be interrupted (file size bounds it); the clock is read around it.
         budget?.check(path);
         return parsed;
@@ -56336,15 +56424,15 @@ async function readAndParse(context, path) {
     catch (error) {
         if (error instanceof BudgetError)
             throw error;
-        if (error instanceof DocumentError)
+        if (error instanceof errors/* DocumentError */.M)
             return error;
         if (error instanceof load_source/* SourceError */.c)
-            return new DocumentError(path, 1, 1, error.message);
+            return new errors/* DocumentError */.M(path, 1, 1, error.message);
         throw error;
     }
 }
 function tooManyFiles(path, limits) {
-    return new DocumentError(path, 1, 1, `more than ${limits.maxFiles} files are referenced; merge small files into fewer ones`);
+    return new errors/* DocumentError */.M(path, 1, 1, `more than ${limits.maxFiles} files are referenced; merge small files into fewer ones`);
 }
 /**
  * Where a reference points, as a root-relative path and a JSON pointer. URLs, absolute paths
@@ -56364,7 +56452,11 @@ function refTarget(fromFile, ref) {
     }
     const path = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(fromFile), filePart.replace(/\\/g, '/')));
     if (path === '..' || path.startsWith('../')) {
-        return { ok: false, reason: 'the path leaves the repository root' };
+        return {
+            ok: false,
+            reason: 'the path leaves the root folder the review may read (the repository; for the CLI on ' +
+                'two files, the folder of the document unless --root names a wider one)',
+        };
     }
     return { ok: true, path, pointer };
 }
@@ -56436,7 +56528,7 @@ class RefResolver {
             const file = this.files.get(target.path);
             if (file === undefined)
                 return fail(`${target.path} was not loaded`);
-            if (file instanceof DocumentError) {
+            if (file instanceof errors/* DocumentError */.M) {
                 return fail(`${file.file}:${file.line}: ${file.reason}`);
             }
             const found = evaluatePointer(file.root, target.pointer);
@@ -56556,7 +56648,7 @@ class ModelContext {
     expectMap(value, what, at) {
         if (isMap(value))
             return value;
-        throw new DocumentError(at.file, at.line, 1, `${what} must be a mapping`);
+        throw new errors/* DocumentError */.M(at.file, at.line, 1, `${what} must be a mapping`);
     }
     /** Optional mapping: absent or null give an empty one. */
     optionalMap(value, what, at) {
@@ -56585,7 +56677,7 @@ class ModelContext {
         if (value === null)
             return { state: 'absent' };
         if (!Array.isArray(value)) {
-            throw new DocumentError(location.file, location.line, 1, `${where}.security must be a list`);
+            throw new errors/* DocumentError */.M(location.file, location.line, 1, `${where}.security must be a list`);
         }
         if (value.length === 0)
             return { state: 'empty', location };
@@ -56624,7 +56716,7 @@ function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function refError(problem, what) {
-    return new DocumentError(problem.file, problem.line, 1, `${what}: $ref ${problem.ref} cannot be followed: ${problem.reason}`);
+    return new errors/* DocumentError */.M(problem.file, problem.line, 1, `${what}: $ref ${problem.ref} cannot be followed: ${problem.reason}`);
 }
 /** The last segment of a JSON pointer, unescaped: the component or map key it names. */
 function lastPointerSegment(pointer) {
@@ -56733,7 +56825,7 @@ class Reader2 {
             return { servers: every, location: undefined };
         }
         if (!Array.isArray(listed)) {
-            throw new DocumentError(location.file, location.line, 1, `channel ${address}: servers must be a list`);
+            throw new errors/* DocumentError */.M(location.file, location.line, 1, `channel ${address}: servers must be a list`);
         }
         if (listed.length === 0)
             return { servers: every, location };
@@ -56778,7 +56870,7 @@ class Reader2 {
         return list.map((requirement, index) => {
             const itemAt = this.context.locateItem(list, index, at);
             if (!isMap(requirement)) {
-                throw new DocumentError(itemAt.file, itemAt.line, 1, 'a security requirement must be a mapping');
+                throw new errors/* DocumentError */.M(itemAt.file, itemAt.line, 1, 'a security requirement must be a mapping');
             }
             const terms = Object.entries(requirement).map(([name, scopes]) => this.term(name, scopes, this.context.locate(requirement, name)));
             return { terms };
@@ -56813,6 +56905,11 @@ class Reader2 {
             const reason = 'the scheme is not a mapping';
             return { scheme: { unresolved: true, ref: name, reason, location: declaredAt }, scopes: [] };
         }
+        const typeProblem = schemeTypeProblem(resolved.value);
+        if (typeProblem !== undefined) {
+            const location = this.context.locate(resolved.value, 'type', declaredAt);
+            return { scheme: { unresolved: true, ref: name, reason: typeProblem, location }, scopes: [] };
+        }
         const scheme = makeScheme(resolved.value, name, declaredAt);
         const scopeList = Array.isArray(scopes)
             ? scopes.filter((s) => typeof s === 'string')
@@ -56841,7 +56938,10 @@ class Reader3 {
     context;
     root;
     rootFile;
-    /** Resolved server objects by identity, to name the servers a channel's references reach. */
+    /**
+     * Resolved server objects by identity, to name the servers a channel's references reach
+     * when the reference does not name one itself. Several servers may `$ref` one definition.
+     */
     serverNames = new Map();
     constructor(context, root) {
         this.context = context;
@@ -56856,7 +56956,7 @@ class Reader3 {
             const keyAt = this.context.locate(declared, name);
             const resolved = this.context.follow(value, this.rootFile, `server ${name}`);
             const server = this.context.expectMap(resolved.value, `server ${name}`, keyAt);
-            this.serverNames.set(server, name);
+            this.serverNames.set(server, [...(this.serverNames.get(server) ?? []), name]);
             servers.set(name, {
                 name,
                 ...this.context.readProtocol(server, name),
@@ -56877,7 +56977,7 @@ class Reader3 {
             const action = operation.action;
             if (action !== 'send' && action !== 'receive') {
                 const actionAt = this.context.locate(operation, 'action', keyAt);
-                throw new DocumentError(actionAt.file, actionAt.line, 1, `operation ${id}: action must be send or receive`);
+                throw new errors/* DocumentError */.M(actionAt.file, actionAt.line, 1, `operation ${id}: action must be send or receive`);
             }
             const channel = this.channelOf(operation, id, resolved.file, keyAt, servers);
             operations.push({
@@ -56896,12 +56996,12 @@ class Reader3 {
     channelOf(operation, id, file, keyAt, servers) {
         const channelAt = this.context.locate(operation, 'channel', keyAt);
         if (operation.channel === undefined) {
-            throw new DocumentError(channelAt.file, channelAt.line, 1, `operation ${id} has no channel`);
+            throw new errors/* DocumentError */.M(channelAt.file, channelAt.line, 1, `operation ${id} has no channel`);
         }
         const resolution = this.context.tryFollow(operation.channel, file);
         if (!resolution.ok) {
             const { problem } = resolution;
-            throw new DocumentError(problem.file, problem.line, 1, `operation ${id}: channel $ref ${problem.ref} cannot be followed: ${problem.reason}`);
+            throw new errors/* DocumentError */.M(problem.file, problem.line, 1, `operation ${id}: channel $ref ${problem.ref} cannot be followed: ${problem.reason}`);
         }
         const channel = this.context.expectMap(resolution.value, `operation ${id}: channel`, channelAt);
         const key = lastPointerSegment(resolution.pointer) ?? id;
@@ -56920,17 +57020,19 @@ class Reader3 {
             return { servers: every, location: undefined };
         const location = this.context.locate(channel, 'servers');
         if (!Array.isArray(listed)) {
-            throw new DocumentError(location.file, location.line, 1, `channel ${key}: servers must be a list`);
+            throw new errors/* DocumentError */.M(location.file, location.line, 1, `channel ${key}: servers must be a list`);
         }
         if (listed.length === 0)
             return { servers: every, location };
         const names = [];
         listed.forEach((entry, index) => {
             const itemAt = this.context.locateItem(listed, index, location);
-            const resolved = this.context.tryFollow(entry, this.context.fileOf(listed, file));
-            const name = resolved.ok ? this.serverNames.get(resolved.value) : undefined;
-            if (name !== undefined) {
-                names.push(name);
+            const entryFile = this.context.fileOf(listed, file);
+            const named = entryFile === this.rootFile ? serverNamedBy(entry, servers) : undefined;
+            const resolved = this.context.tryFollow(entry, entryFile);
+            const reached = named ?? (resolved.ok ? this.serverNames.get(resolved.value) : undefined);
+            if (reached !== undefined) {
+                names.push(...reached);
             }
             else {
                 const why = resolved.ok ? 'it is not one of the servers' : resolved.problem.reason;
@@ -56976,7 +57078,7 @@ class Reader3 {
                 return { terms: [{ scheme, scopes: [] }] };
             }
             if (!isMap(resolved.value)) {
-                throw new DocumentError(itemAt.file, itemAt.line, 1, 'a security scheme must be a mapping');
+                throw new errors/* DocumentError */.M(itemAt.file, itemAt.line, 1, 'a security scheme must be a mapping');
             }
             // A referenced scheme is named by the key it is declared under; an inline one by its type.
             const componentName = item !== resolved.value
@@ -56986,12 +57088,39 @@ class Reader3 {
             const schemeAt = resolved.parent !== undefined && resolved.key !== undefined
                 ? this.context.locate(resolved.parent, resolved.key)
                 : this.context.locate(resolved.value, undefined, itemAt);
+            const typeProblem = schemeTypeProblem(resolved.value);
+            if (typeProblem !== undefined) {
+                const scheme = {
+                    unresolved: true,
+                    ref: componentName ?? 'an inline scheme',
+                    reason: typeProblem,
+                    // A wrong type is read where it is written; no type at all, where it is referenced.
+                    location: Object.hasOwn(resolved.value, 'type')
+                        ? this.context.locate(resolved.value, 'type', schemeAt)
+                        : itemAt,
+                };
+                return { terms: [{ scheme, scopes: [] }] };
+            }
             const scheme = makeScheme(resolved.value, componentName, schemeAt);
             return {
                 terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }],
             };
         });
     }
+}
+/**
+ * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
+ * `$ref` one shared definition are the same object once resolved, but not the same server.
+ */
+function serverNamedBy(entry, servers) {
+    if (typeof entry !== 'object' || entry === null || !('$ref' in entry))
+        return undefined;
+    const ref = entry.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/servers/'))
+        return undefined;
+    const name = lastPointerSegment(ref.slice(1));
+    const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+    return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/model/read.ts
@@ -57005,18 +57134,18 @@ function readModel(document, options) {
     const context = new ModelContext(document, options);
     const top = context.locate(root);
     if (!isMap(root)) {
-        throw new DocumentError(document.path, top.line, 1, 'the top level must be a mapping');
+        throw new errors/* DocumentError */.M(document.path, top.line, 1, 'the top level must be a mapping');
     }
     const version = root.asyncapi;
     if (typeof version !== 'string') {
-        throw new DocumentError(document.path, top.line, 1, 'the top level has no asyncapi field with a version string such as "3.0.0"');
+        throw new errors/* DocumentError */.M(document.path, top.line, 1, 'the top level has no asyncapi field with a version string such as "3.0.0"');
     }
     const versionAt = context.locate(root, 'asyncapi');
     if (/^2\.[0-6]\.\d+$/.test(version))
         return readAsyncApi2(context, root, version);
     if (/^3\.[01]\.\d+$/.test(version))
         return readAsyncApi3(context, root, version);
-    throw new DocumentError(document.path, versionAt.line, 1, `AsyncAPI ${version} is not supported; versions 2.0.0 to 3.1.0 are`);
+    throw new errors/* DocumentError */.M(document.path, versionAt.line, 1, `AsyncAPI ${version} is not supported; versions 2.0.0 to 3.1.0 are`);
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
@@ -57078,7 +57207,7 @@ async function reviewDocument(base, head, options) {
     catch (error) {
         // Out of time in the middle of the comparison: what was compared proves nothing about the
         // rest, so the head fails closed as a whole rather than with some of its findings.
-        if (!(error instanceof DocumentError))
+        if (!(error instanceof errors/* DocumentError */.M))
             throw error;
         review.findings = [invalidDocumentFinding(error, baseSide, options)];
     }
@@ -57107,7 +57236,7 @@ function admit(budget, side) {
         return null;
     }
     catch (error) {
-        if (error instanceof DocumentError)
+        if (error instanceof errors/* DocumentError */.M)
             return error;
         throw error;
     }
@@ -57122,7 +57251,7 @@ async function loadSide(side, options, budget, refused) {
         document = await loadDocument(side.source, side.path, limits, budget);
     }
     catch (error) {
-        if (error instanceof DocumentError)
+        if (error instanceof errors/* DocumentError */.M)
             return { ok: false, error, filesRead: [side.path] };
         throw error;
     }
@@ -57132,7 +57261,7 @@ async function loadSide(side, options, budget, refused) {
         return { ok: true, document, model };
     }
     catch (error) {
-        if (error instanceof DocumentError)
+        if (error instanceof errors/* DocumentError */.M)
             return { ok: false, error, filesRead: document.filesRead };
         throw error;
     }
@@ -57193,6 +57322,34 @@ function operationCount(side) {
 
 /***/ }),
 
+/***/ 2229:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ DocumentError)
+/* harmony export */ });
+/**
+ * A document that cannot be read, parsed or resolved safely. It becomes a `document-invalid`
+ * finding that names the file, the line, the column and the reason; it never crashes a run.
+ */
+class DocumentError extends Error {
+    file;
+    line;
+    column;
+    reason;
+    constructor(file, line, column, reason) {
+        super(`${file}:${line}:${column}: ${reason}`);
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.reason = reason;
+        this.name = 'DocumentError';
+    }
+}
+
+
+/***/ }),
+
 /***/ 9010:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57226,6 +57383,385 @@ class SourceError extends Error {
         super(message);
         this.path = path;
         this.name = 'SourceError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 4785:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BU: () => (/* binding */ parseYamlFile),
+/* harmony export */   KI: () => (/* binding */ parserDepthGuard),
+/* harmony export */   cK: () => (/* binding */ nestingBeyond),
+/* harmony export */   uH: () => (/* binding */ PositionIndex)
+/* harmony export */ });
+/* unused harmony export yamlParseOptions */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2229);
+/**
+ * Parses one YAML or JSON file into plain values while recording where every mapping and sequence
+ * came from, so that a finding can point at the line a reviewer must read.
+ *
+ * The walk is our own rather than `toJS()` because positions are lost there, and because our walk
+ * can bound what hostile input costs: aliases are shared (never copied), counted, and a recursive
+ * alias is an error instead of a hang.
+ */
+
+
+/**
+ * Positions of every parsed container, by identity. One instance serves one side (base or head)
+ * of a review, across all the files that side reads. Lines are computed only when asked for,
+ * which is for the few nodes a finding or a model location names.
+ */
+class PositionIndex {
+    /**
+     * Records hang off the values under a symbol rather than in a WeakMap: a large document has
+     * hundreds of thousands of containers, and a property is several times cheaper to set and
+     * read. Symbol keys never appear in `Object.entries`, `Object.hasOwn(key)` or JSON.
+     */
+    key = Symbol('position');
+    record(value, record) {
+        value[this.key] = record;
+    }
+    fileOf(value) {
+        return this.recordOf(value)?.file;
+    }
+    /** The 1-based line where a mapping or sequence starts. */
+    lineOf(value) {
+        const record = this.recordOf(value);
+        return record ? lineAt(record, record.node) : undefined;
+    }
+    /** The line of `key` inside the mapping `value`, or the mapping's own line. */
+    lineOfKey(value, key) {
+        const record = this.recordOf(value);
+        if (!record)
+            return undefined;
+        const offset = keyOffset(record, key);
+        if (offset !== undefined)
+            return record.lineCounter.linePos(offset).line;
+        return record.mergedKeyLines?.get(key) ?? lineAt(record, record.node);
+    }
+    /** The line of item `index` of the sequence `value`. */
+    lineOfItem(value, index) {
+        const record = this.recordOf(value);
+        const item = record && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(record.node) ? record.node.items[index] : undefined;
+        return record && item ? lineAt(record, item) : undefined;
+    }
+    recordOf(value) {
+        return typeof value === 'object' && value !== null
+            ? value[this.key]
+            : undefined;
+    }
+}
+function lineAt(record, node) {
+    return record.lineCounter.linePos(node.range?.[0] ?? 0).line;
+}
+/** Small mappings are scanned; a large one gets an index on its first lookup. */
+const SCAN_LIMIT = 16;
+function keyOffset(record, key) {
+    const node = record.node;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+        return undefined;
+    if (node.items.length <= SCAN_LIMIT) {
+        for (const pair of node.items) {
+            const keyNode = pair.key;
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(keyNode) && typeof keyNode.value !== 'symbol' && String(keyNode.value) === key) {
+                return keyNode.range?.[0] ?? 0;
+            }
+        }
+        return undefined;
+    }
+    record.keyOffsets ??= keyOffsetsOf(node);
+    return record.keyOffsets.get(key);
+}
+function keyOffsetsOf(node) {
+    const offsets = new Map();
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+        return offsets;
+    for (const pair of node.items) {
+        const key = pair.key;
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(key) && typeof key.value !== 'symbol' && !offsets.has(String(key.value))) {
+            offsets.set(String(key.value), key.range?.[0] ?? 0);
+        }
+    }
+    return offsets;
+}
+/**
+ * The options the engine parses with; `bench/floor.mjs` measures the same. Duplicate keys are
+ * found by our own walk in constant time per key: the library's `uniqueKeys` compares every key
+ * with every earlier key of its map, which is quadratic in a map of thousands of operations.
+ * `prettyErrors` is off for the same reason: it copies the source line into every error, and
+ * one long line of thousands of bad escapes made it quadratic (seconds for 100 kB). Only the
+ * first error is reported, and its line and column come from the line counter.
+ */
+function yamlParseOptions(limits, lineCounter) {
+    return {
+        merge: true,
+        uniqueKeys: false,
+        maxAliasCount: limits.maxAliases,
+        lineCounter,
+        prettyErrors: false,
+    };
+}
+const FLATTEN = 'flatten it, or move the deep part to a file of its own and $ref it';
+/** Decodes and parses a file; throws `DocumentError` with file, line and column on bad input. */
+function parseYamlFile(path, bytes, limits, positions) {
+    if (bytes.byteLength > limits.maxFileBytes) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(path, 1, 1, `the file has ${bytes.byteLength} bytes, over the limit of ${limits.maxFileBytes}; ` +
+            'split it into files that reference each other');
+    }
+    const text = decodeUtf8(path, bytes);
+    const tooDeep = nestingBeyond(text, parserDepthGuard(limits));
+    if (tooDeep !== undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(path, tooDeep.line, tooDeep.column, tooDeepReason(limits));
+    }
+    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, yamlParseOptions(limits, lineCounter));
+    const firstError = document.errors[0];
+    if (firstError) {
+        const where = lineCounter.linePos(firstError.pos[0]);
+        // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
+        // own walk can count levels, and yaml reports that as a resource exhaustion.
+        const reason = firstError.code === 'RESOURCE_EXHAUSTION'
+            ? tooDeepReason(limits)
+            : (firstError.message.split('\n')[0] ?? firstError.message);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(path, where.line, where.col, reason);
+    }
+    const walker = new Walker(path, document, lineCounter, limits, positions);
+    const root = document.contents ? walker.toValue(document.contents, 0) : null;
+    return { path, root, refs: walker.refs };
+}
+function tooDeepReason(limits) {
+    return (`nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+        `levels; ${FLATTEN}`);
+}
+/**
+ * Levels past which a file is not handed to yaml at all. yaml composes recursively, and
+ * nesting thousands of levels deep exhausts the stack; V8 usually reports that as a
+ * RangeError, which yaml turns into an error, but a stack that runs out while V8 compiles a
+ * regular expression kills the process instead (seen in the regex tests, one run in three).
+ * Twice the limit our own walk enforces leaves it the levels in between, with exact lines.
+ */
+function parserDepthGuard(limits) {
+    return 2 * limits.maxDepth;
+}
+/**
+ * Where the nesting of `text` first goes past `levels`, by a linear scan that over-counts
+ * rather than under-counts: flow brackets outside quotes and comments, plus, per line, the
+ * block levels that indentation opens and the `- ` entries that start it. Undefined when it
+ * never does. The scan only guards the parser; the exact depth is counted on the parsed tree.
+ */
+function nestingBeyond(text, levels) {
+    const indents = [];
+    let flow = 0;
+    let quote = null;
+    let line = 1;
+    let lineStart = 0;
+    let atLineStart = true;
+    for (let index = 0; index < text.length; index += 1) {
+        const character = text[index];
+        if (character === '\n') {
+            line += 1;
+            lineStart = index + 1;
+            // A quoted scalar that spans lines opens no block level on its next line.
+            atLineStart = quote === null;
+            continue;
+        }
+        if (quote !== null) {
+            if (character === '\\' && quote === '"')
+                index += 1;
+            else if (character === quote)
+                quote = null;
+            continue;
+        }
+        if (atLineStart && flow === 0) {
+            // Block context: the indentation of this line, then its run of `- ` entries.
+            let column = index;
+            while (text[column] === ' ')
+                column += 1;
+            const next = text[column];
+            if (next === '\n' || next === '#' || next === '\r' || next === undefined) {
+                index = column - 1;
+                atLineStart = false;
+                continue;
+            }
+            const indent = column - lineStart;
+            while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent)
+                indents.pop();
+            indents.push(indent);
+            let entries = 0;
+            while (text[column] === '-' && text[column + 1] === ' ') {
+                entries += 1;
+                column += 2;
+                while (text[column] === ' ')
+                    column += 1;
+            }
+            if (indents.length + entries > levels)
+                return { line, column: column - lineStart + 1 };
+            index = column - 1;
+            atLineStart = false;
+            continue;
+        }
+        atLineStart = false;
+        const previous = index === lineStart ? ' ' : (text[index - 1] ?? ' ');
+        const afterBlank = previous === ' ' || previous === '\t';
+        if (character === '#' && afterBlank) {
+            // A comment runs to the end of the line.
+            const end = text.indexOf('\n', index);
+            index = (end === -1 ? text.length : end) - 1;
+        }
+        else if ((character === '"' || character === "'") &&
+            (afterBlank || '[{,:'.includes(previous))) {
+            quote = character;
+        }
+        else if (character === '[' || character === '{') {
+            flow += 1;
+            if (indents.length + flow > levels)
+                return { line, column: index - lineStart + 1 };
+        }
+        else if ((character === ']' || character === '}') && flow > 0) {
+            flow -= 1;
+        }
+    }
+    return undefined;
+}
+/** Keys are quoted in messages; a hostile key must not flood them. */
+function clipKey(key) {
+    return JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
+}
+function decodeUtf8(path, bytes) {
+    try {
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(path, 1, 1, 'the file is not valid UTF-8 text; save it as UTF-8');
+    }
+}
+class Walker {
+    path;
+    document;
+    lineCounter;
+    limits;
+    positions;
+    refs = [];
+    aliasCount = 0;
+    converted = new Map();
+    inProgress = new Set();
+    constructor(path, document, lineCounter, limits, positions) {
+        this.path = path;
+        this.document = document;
+        this.lineCounter = lineCounter;
+        this.limits = limits;
+        this.positions = positions;
+    }
+    toValue(node, depth) {
+        if (node === null)
+            return null;
+        if (depth > this.limits.maxDepth) {
+            this.fail(node, `nesting is deeper than ${this.limits.maxDepth} levels; ${FLATTEN}`);
+        }
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isAlias */ .Vj)(node))
+            return this.aliasValue(node, depth);
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+            return node.value;
+        // An anchored container may be reached again through an alias: convert it once.
+        const done = this.converted.get(node);
+        if (done !== undefined)
+            return done;
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
+            return this.mapValue(node, depth);
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node))
+            return this.seqValue(node, depth);
+        return null;
+    }
+    aliasValue(node, depth) {
+        this.aliasCount += 1;
+        if (this.aliasCount > this.limits.maxAliases) {
+            this.fail(node, `more than ${this.limits.maxAliases} aliases; ` +
+                'define the repeated part once under components and $ref it');
+        }
+        const target = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isAlias */ .Vj)(node) ? node.resolve(this.document) : undefined;
+        if (!target)
+            this.fail(node, `the alias *${node.source} has no anchor`);
+        if (this.inProgress.has(target))
+            this.fail(node, `the alias *${node.source} contains itself`);
+        return this.toValue(target, depth + 1);
+    }
+    mapValue(node, depth) {
+        // A null prototype keeps a `__proto__` key from a document from touching Object.prototype.
+        const result = Object.create(null);
+        const mergeSources = [];
+        this.converted.set(node, result);
+        this.inProgress.add(node);
+        this.positions.record(result, this.recordFor(node));
+        const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node) ? node.items : [];
+        for (const pair of items) {
+            const keyNode = pair.key;
+            const valueNode = pair.value;
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(keyNode) && typeof keyNode.value === 'symbol') {
+                mergeSources.push(this.toValue(valueNode, depth + 1));
+                continue;
+            }
+            const key = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(keyNode) ? String(keyNode.value) : JSON.stringify(keyNode);
+            if (Object.hasOwn(result, key)) {
+                this.fail(keyNode ?? node, `the key ${clipKey(key)} appears twice in one mapping`);
+            }
+            const value = this.toValue(valueNode, depth + 1);
+            result[key] = value;
+            if (key === '$ref' && typeof value === 'string')
+                this.refs.push(value);
+        }
+        if (mergeSources.length > 0)
+            this.applyMerges(result, mergeSources, node);
+        this.inProgress.delete(node);
+        return result;
+    }
+    /**
+     * YAML 1.1 merge keys: the map's own keys win, then earlier merge sources win over later ones.
+     * Merged keys keep the line where the merged mapping wrote them.
+     */
+    applyMerges(result, mergeSources, node) {
+        const mergedKeyLines = new Map();
+        const sources = mergeSources.flatMap((source) => Array.isArray(source) ? source : [source]);
+        for (const source of sources) {
+            if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+                this.fail(node, 'a merge key (<<) must refer to a mapping or a list of mappings');
+            }
+            for (const [key, value] of Object.entries(source)) {
+                if (Object.hasOwn(result, key))
+                    continue;
+                result[key] = value;
+                mergedKeyLines.set(key, this.positions.lineOfKey(source, key) ?? this.lineOf(node));
+            }
+        }
+        const record = this.recordFor(node);
+        record.mergedKeyLines = mergedKeyLines;
+        this.positions.record(result, record);
+    }
+    seqValue(node, depth) {
+        const result = [];
+        this.converted.set(node, result);
+        this.inProgress.add(node);
+        this.positions.record(result, this.recordFor(node));
+        const items = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(node) ? node.items : [];
+        for (const item of items)
+            result.push(this.toValue(item, depth + 1));
+        this.inProgress.delete(node);
+        return result;
+    }
+    recordFor(node) {
+        return { file: this.path, node, lineCounter: this.lineCounter };
+    }
+    lineOf(node) {
+        return this.lineCounter.linePos(node.range?.[0] ?? 0).line;
+    }
+    fail(node, reason) {
+        const { line, col } = this.lineCounter.linePos(node.range?.[0] ?? 0);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(this.path, line, col, reason);
     }
 }
 

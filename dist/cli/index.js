@@ -11200,6 +11200,38 @@ class DocumentError extends Error {
 const DESCRIPTIVE_FIELDS = new Set(['description', 'summary', 'availableScopes', 'scopes']);
 /** Scheme types whose terms carry required scopes (SECURITY-MODEL.md §1). */
 const SCOPED_TYPES = new Set(['oauth2', 'openIdConnect']);
+/** The `type` values the AsyncAPI 2.x and 3.x specifications define for a security scheme. */
+const SCHEME_TYPES = [
+    'userPassword',
+    'apiKey',
+    'X509',
+    'symmetricEncryption',
+    'asymmetricEncryption',
+    'httpApiKey',
+    'http',
+    'oauth2',
+    'openIdConnect',
+    'plain',
+    'scramSha256',
+    'scramSha512',
+    'gssapi',
+];
+/**
+ * Why `raw` cannot be a security scheme, or undefined when its `type` is one of the spec's.
+ * Anything else (no type, a typo, an object that is not a scheme at all, such as a `$ref` to
+ * the document root) would otherwise count as some secret of unknown strength, which proves
+ * nothing: the caller makes it an unresolved scheme, so that it fails closed.
+ */
+function schemeTypeProblem(raw) {
+    const type = raw.type;
+    if (typeof type !== 'string')
+        return 'the scheme has no `type`, so it is not a security scheme';
+    if (SCHEME_TYPES.includes(type))
+        return undefined;
+    const meant = SCHEME_TYPES.find((known) => known.toLowerCase() === type.toLowerCase());
+    const hint = meant === undefined ? `one of ${SCHEME_TYPES.join(', ')}` : meant;
+    return `the scheme type ${JSON.stringify(type)} is not an AsyncAPI security scheme type; use ${hint}`;
+}
 /** Schemes already made, by definition object and name: most uses name the same few. */
 const madeSchemes = new WeakMap();
 function makeScheme(raw, name, location) {
@@ -11896,14 +11928,15 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
         const rule = ruleById(ruleId);
         const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
         const after = describeSide(headAlternatives, bucket.server, false);
-        const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives);
+        const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives, options);
         const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
         // A transport downgrade is read at the protocol that lost TLS, unless the operation got
-        // there because its channel's server list changed.
-        const listedServers = causes.includes('channel servers changed')
-            ? pair.head.operation.channelServersLocation
-            : undefined;
-        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null && !listedServers
+        // there because its channel's server list was written, changed or deleted: then at the
+        // list, or at the channel that lost it.
+        const listChanged = causes.includes('channel servers changed') &&
+            (pair.head.operation.channelServersLocation !== undefined ||
+                pair.base?.operation.channelServersLocation !== undefined);
+        const protocolAt = ruleId === 'transport-downgraded' && bucket.server !== null && !listChanged
             ? pair.head.model.servers.get(bucket.server)?.protocolLocation
             : undefined;
         const at = bucket.locations.get(ruleId) ?? protocolAt;
@@ -11959,7 +11992,7 @@ const CAUSE_ORDER = [
     'server security changed',
     'scheme definition changed',
 ];
-function findCauses(pair, server, baseAlternatives, headAlternatives) {
+function findCauses(pair, server, baseAlternatives, headAlternatives, options) {
     if (!pair.base)
         return ['operation added'];
     const base = pair.base.operation;
@@ -11971,7 +12004,8 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
     else if (securityKey(base.security) !== securityKey(head.security)) {
         causes.add('override changed');
     }
-    if (base.servers.join('\n') !== head.servers.join('\n'))
+    // As sets: servers declared in another order are the same servers.
+    if (!sameMembers(base.servers, head.servers))
         causes.add('channel servers changed');
     // A server's own changes are causes only where the operation went through it before too.
     const reachedBefore = server !== null && base.servers.includes(server);
@@ -11980,7 +12014,13 @@ function findCauses(pair, server, baseAlternatives, headAlternatives) {
     if (baseServer && headServer) {
         if (baseServer.tls !== headServer.tls)
             causes.add('protocol changed');
-        if (securityKey(baseServer.security) !== securityKey(headServer.security)) {
+        // Under override, a server's security reaches only operations without their own: on an
+        // operation that overrides it on both sides, its change explains nothing.
+        const serverSecurityApplies = options.model === 'additive' ||
+            base.security.state === 'absent' ||
+            head.security.state === 'absent';
+        if (serverSecurityApplies &&
+            securityKey(baseServer.security) !== securityKey(headServer.security)) {
             causes.add('server security changed');
         }
     }
@@ -12087,6 +12127,10 @@ function securityKey(security) {
         .sort()
         .join('&'));
     return [...new Set(alternatives)].sort().join('|');
+}
+function sameMembers(left, right) {
+    const members = new Set(left);
+    return new Set(right).size === members.size && right.every((name) => members.has(name));
 }
 function isSecured(alternatives) {
     return (alternatives.length > 0 && alternatives.every((alternative) => alternative.terms.length > 0));
@@ -12338,6 +12382,10 @@ function parseYamlFile(path, bytes, limits, positions) {
             'split it into files that reference each other');
     }
     const text = decodeUtf8(path, bytes);
+    const tooDeep = nestingBeyond(text, parserDepthGuard(limits));
+    if (tooDeep !== undefined) {
+        throw new DocumentError(path, tooDeep.line, tooDeep.column, tooDeepReason(limits));
+    }
     const lineCounter = new dist/* LineCounter */.HN();
     const document = (0,dist/* parseDocument */.Tp)(text, yamlParseOptions(limits, lineCounter));
     const firstError = document.errors[0];
@@ -12346,14 +12394,107 @@ function parseYamlFile(path, bytes, limits, positions) {
         // yaml composes recursively: nesting thousands of levels deep exhausts the stack before our
         // own walk can count levels, and yaml reports that as a resource exhaustion.
         const reason = firstError.code === 'RESOURCE_EXHAUSTION'
-            ? `nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
-                `levels; ${FLATTEN}`
+            ? tooDeepReason(limits)
             : (firstError.message.split('\n')[0] ?? firstError.message);
         throw new DocumentError(path, where.line, where.col, reason);
     }
     const walker = new Walker(path, document, lineCounter, limits, positions);
     const root = document.contents ? walker.toValue(document.contents, 0) : null;
     return { path, root, refs: walker.refs };
+}
+function tooDeepReason(limits) {
+    return (`nesting is too deep for the parser, far deeper than the limit of ${limits.maxDepth} ` +
+        `levels; ${FLATTEN}`);
+}
+/**
+ * Levels past which a file is not handed to yaml at all. yaml composes recursively, and
+ * nesting thousands of levels deep exhausts the stack; V8 usually reports that as a
+ * RangeError, which yaml turns into an error, but a stack that runs out while V8 compiles a
+ * regular expression kills the process instead (seen in the regex tests, one run in three).
+ * Twice the limit our own walk enforces leaves it the levels in between, with exact lines.
+ */
+function parserDepthGuard(limits) {
+    return 2 * limits.maxDepth;
+}
+/**
+ * Where the nesting of `text` first goes past `levels`, by a linear scan that over-counts
+ * rather than under-counts: flow brackets outside quotes and comments, plus, per line, the
+ * block levels that indentation opens and the `- ` entries that start it. Undefined when it
+ * never does. The scan only guards the parser; the exact depth is counted on the parsed tree.
+ */
+function nestingBeyond(text, levels) {
+    const indents = [];
+    let flow = 0;
+    let quote = null;
+    let line = 1;
+    let lineStart = 0;
+    let atLineStart = true;
+    for (let index = 0; index < text.length; index += 1) {
+        const character = text[index];
+        if (character === '\n') {
+            line += 1;
+            lineStart = index + 1;
+            // A quoted scalar that spans lines opens no block level on its next line.
+            atLineStart = quote === null;
+            continue;
+        }
+        if (quote !== null) {
+            if (character === '\\' && quote === '"')
+                index += 1;
+            else if (character === quote)
+                quote = null;
+            continue;
+        }
+        if (atLineStart && flow === 0) {
+            // Block context: the indentation of this line, then its run of `- ` entries.
+            let column = index;
+            while (text[column] === ' ')
+                column += 1;
+            const next = text[column];
+            if (next === '\n' || next === '#' || next === '\r' || next === undefined) {
+                index = column - 1;
+                atLineStart = false;
+                continue;
+            }
+            const indent = column - lineStart;
+            while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent)
+                indents.pop();
+            indents.push(indent);
+            let entries = 0;
+            while (text[column] === '-' && text[column + 1] === ' ') {
+                entries += 1;
+                column += 2;
+                while (text[column] === ' ')
+                    column += 1;
+            }
+            if (indents.length + entries > levels)
+                return { line, column: column - lineStart + 1 };
+            index = column - 1;
+            atLineStart = false;
+            continue;
+        }
+        atLineStart = false;
+        const previous = index === lineStart ? ' ' : (text[index - 1] ?? ' ');
+        const afterBlank = previous === ' ' || previous === '\t';
+        if (character === '#' && afterBlank) {
+            // A comment runs to the end of the line.
+            const end = text.indexOf('\n', index);
+            index = (end === -1 ? text.length : end) - 1;
+        }
+        else if ((character === '"' || character === "'") &&
+            (afterBlank || '[{,:'.includes(previous))) {
+            quote = character;
+        }
+        else if (character === '[' || character === '{') {
+            flow += 1;
+            if (indents.length + flow > levels)
+                return { line, column: index - lineStart + 1 };
+        }
+        else if ((character === ']' || character === '}') && flow > 0) {
+            flow -= 1;
+        }
+    }
+    return undefined;
 }
 /** Keys are quoted in messages; a hostile key must not flood them. */
 function clipKey(key) {
@@ -12597,7 +12738,11 @@ function refTarget(fromFile, ref) {
     }
     const path = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(fromFile), filePart.replace(/\\/g, '/')));
     if (path === '..' || path.startsWith('../')) {
-        return { ok: false, reason: 'the path leaves the repository root' };
+        return {
+            ok: false,
+            reason: 'the path leaves the root folder the review may read (the repository; for the CLI on ' +
+                'two files, the folder of the document unless --root names a wider one)',
+        };
     }
     return { ok: true, path, pointer };
 }
@@ -13046,6 +13191,11 @@ class Reader2 {
             const reason = 'the scheme is not a mapping';
             return { scheme: { unresolved: true, ref: name, reason, location: declaredAt }, scopes: [] };
         }
+        const typeProblem = schemeTypeProblem(resolved.value);
+        if (typeProblem !== undefined) {
+            const location = this.context.locate(resolved.value, 'type', declaredAt);
+            return { scheme: { unresolved: true, ref: name, reason: typeProblem, location }, scopes: [] };
+        }
         const scheme = makeScheme(resolved.value, name, declaredAt);
         const scopeList = Array.isArray(scopes)
             ? scopes.filter((s) => typeof s === 'string')
@@ -13074,7 +13224,10 @@ class Reader3 {
     context;
     root;
     rootFile;
-    /** Resolved server objects by identity, to name the servers a channel's references reach. */
+    /**
+     * Resolved server objects by identity, to name the servers a channel's references reach
+     * when the reference does not name one itself. Several servers may `$ref` one definition.
+     */
     serverNames = new Map();
     constructor(context, root) {
         this.context = context;
@@ -13089,7 +13242,7 @@ class Reader3 {
             const keyAt = this.context.locate(declared, name);
             const resolved = this.context.follow(value, this.rootFile, `server ${name}`);
             const server = this.context.expectMap(resolved.value, `server ${name}`, keyAt);
-            this.serverNames.set(server, name);
+            this.serverNames.set(server, [...(this.serverNames.get(server) ?? []), name]);
             servers.set(name, {
                 name,
                 ...this.context.readProtocol(server, name),
@@ -13160,10 +13313,12 @@ class Reader3 {
         const names = [];
         listed.forEach((entry, index) => {
             const itemAt = this.context.locateItem(listed, index, location);
-            const resolved = this.context.tryFollow(entry, this.context.fileOf(listed, file));
-            const name = resolved.ok ? this.serverNames.get(resolved.value) : undefined;
-            if (name !== undefined) {
-                names.push(name);
+            const entryFile = this.context.fileOf(listed, file);
+            const named = entryFile === this.rootFile ? serverNamedBy(entry, servers) : undefined;
+            const resolved = this.context.tryFollow(entry, entryFile);
+            const reached = named ?? (resolved.ok ? this.serverNames.get(resolved.value) : undefined);
+            if (reached !== undefined) {
+                names.push(...reached);
             }
             else {
                 const why = resolved.ok ? 'it is not one of the servers' : resolved.problem.reason;
@@ -13219,12 +13374,39 @@ class Reader3 {
             const schemeAt = resolved.parent !== undefined && resolved.key !== undefined
                 ? this.context.locate(resolved.parent, resolved.key)
                 : this.context.locate(resolved.value, undefined, itemAt);
+            const typeProblem = schemeTypeProblem(resolved.value);
+            if (typeProblem !== undefined) {
+                const scheme = {
+                    unresolved: true,
+                    ref: componentName ?? 'an inline scheme',
+                    reason: typeProblem,
+                    // A wrong type is read where it is written; no type at all, where it is referenced.
+                    location: Object.hasOwn(resolved.value, 'type')
+                        ? this.context.locate(resolved.value, 'type', schemeAt)
+                        : itemAt,
+                };
+                return { terms: [{ scheme, scopes: [] }] };
+            }
             const scheme = makeScheme(resolved.value, componentName, schemeAt);
             return {
                 terms: [{ scheme, scopes: requiredScopesOf(resolved.value), scopesOnScheme: true }],
             };
         });
     }
+}
+/**
+ * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
+ * `$ref` one shared definition are the same object once resolved, but not the same server.
+ */
+function serverNamedBy(entry, servers) {
+    if (typeof entry !== 'object' || entry === null || !('$ref' in entry))
+        return undefined;
+    const ref = entry.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/servers/'))
+        return undefined;
+    const name = lastPointerSegment(ref.slice(1));
+    const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+    return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/model/read.ts
@@ -13616,7 +13798,7 @@ function assertSafeRef(ref, inputName) {
     }
 }
 async function isGitRepository(dir) {
-    return gitSucceeds(dir, ['rev-parse', '--git-dir']);
+    return run_git_gitSucceeds(dir, ['rev-parse', '--git-dir']);
 }
 /** Resolves a ref to the SHA of its commit in the local clone, or undefined when absent. */
 async function resolveLocalCommit(repoDir, ref) {
@@ -13704,478 +13886,6 @@ async function localMergeBase(repoDir, base, head) {
 }
 async function isShallowClone(repoDir) {
     return (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
-}
-
-;// CONCATENATED MODULE: ./src/git/diff.ts
-/** What git says changed between two revisions, renames included. */
-
-const STATUS_BY_LETTER = {
-    A: 'added',
-    D: 'deleted',
-    M: 'modified',
-    R: 'renamed',
-    C: 'copied',
-    T: 'type-changed',
-};
-/**
- * Parses `git diff --name-status -z` output. Each record is a status field (`R087` carries a
- * similarity score) followed by one path, or two paths for renames and copies.
- */
-function parseNameStatus(output) {
-    const fields = output.split('\0');
-    const changes = [];
-    let index = 0;
-    while (index < fields.length) {
-        const statusField = fields[index] ?? '';
-        index += 1;
-        if (statusField === '')
-            continue;
-        const status = STATUS_BY_LETTER[statusField.charAt(0)];
-        const hasTwoPaths = status === 'renamed' || status === 'copied';
-        const first = fields[index] ?? '';
-        const second = hasTwoPaths ? (fields[index + 1] ?? '') : null;
-        index += hasTwoPaths ? 2 : 1;
-        // Unmerged (U) and unknown (X) entries cannot occur between two commits; skip them safely.
-        if (status === undefined)
-            continue;
-        changes.push({
-            status,
-            path: second ?? first,
-            previousPath: second === null ? null : first,
-        });
-    }
-    return changes;
-}
-/** Lists the changes from `baseSha` to `headSha`, pairing renamed files by similarity. */
-async function diffRevisions(repoDir, baseSha, headSha) {
-    const output = await runGit(repoDir, [
-        'diff',
-        '--no-ext-diff',
-        '--no-textconv',
-        '-M',
-        '--name-status',
-        '-z',
-        baseSha,
-        headSha,
-        '--',
-    ]);
-    return parseNameStatus(output.toString('utf8'));
-}
-
-;// CONCATENATED MODULE: ./src/git/pairing.ts
-function pairDocuments(baseDocuments, headDocuments, changes) {
-    const unpairedBase = new Set(baseDocuments);
-    const unpairedHead = new Set(headDocuments);
-    const pairs = [];
-    // Renames first: a document moved to a new path, with a new file at its old path, is still
-    // compared with its own past.
-    for (const change of changes) {
-        if (change.status !== 'renamed' || change.previousPath === null)
-            continue;
-        if (!unpairedBase.has(change.previousPath) || !unpairedHead.has(change.path))
-            continue;
-        pairs.push({ base: change.previousPath, head: change.path, pairing: 'renamed' });
-        unpairedBase.delete(change.previousPath);
-        unpairedHead.delete(change.path);
-    }
-    for (const path of unpairedBase) {
-        if (!unpairedHead.has(path))
-            continue;
-        pairs.push({ base: path, head: path, pairing: 'same-path' });
-        unpairedBase.delete(path);
-        unpairedHead.delete(path);
-    }
-    for (const path of unpairedBase)
-        pairs.push({ base: path, head: null, pairing: 'deleted' });
-    for (const path of unpairedHead)
-        pairs.push({ base: null, head: path, pairing: 'added' });
-    // Code-unit order, not locale order: the report must read the same on every runner.
-    return pairs.sort((a, b) => (pairKey(a) < pairKey(b) ? -1 : pairKey(a) > pairKey(b) ? 1 : 0));
-}
-function pairKey(pair) {
-    return pair.head ?? pair.base ?? '';
-}
-/** Paths whose content differs between the two file lists, including added and deleted ones. */
-function changedPaths(base, head) {
-    const baseOids = new Map(base.map((entry) => [entry.path, `${entry.mode}:${entry.oid}`]));
-    const headOids = new Map(head.map((entry) => [entry.path, `${entry.mode}:${entry.oid}`]));
-    const changed = new Set();
-    for (const [path, oid] of baseOids)
-        if (headOids.get(path) !== oid)
-            changed.add(path);
-    for (const path of headOids.keys())
-        if (!baseOids.has(path))
-            changed.add(path);
-    return changed;
-}
-/**
- * The status a reviewer reads. A document whose own text is unchanged still counts as modified
- * when a file it references changed on either side, whatever the engine concluded.
- */
-function pairStatus(pair, review, changed) {
-    if (pair.pairing !== 'same-path')
-        return pair.pairing;
-    if (review.status === 'modified')
-        return 'modified';
-    const { filesRead } = review;
-    const read = [pair.base ?? '', pair.head ?? '', ...filesRead.base, ...filesRead.head];
-    const touched = read.some((path) => changed.has(path));
-    return touched ? 'modified' : 'unchanged';
-}
-
-;// CONCATENATED MODULE: ./src/git/tree.ts
-/** The files of one revision as git lists them, without checking the revision out. */
-
-const SYMLINK_MODE = '120000';
-/**
- * Parses `git ls-tree -r -z -l` output: `<mode> <type> <oid> <size>\t<path>\0` per entry.
- * Only blobs are kept: a submodule's files are another repository's.
- */
-function parseLsTree(output) {
-    const entries = [];
-    for (const record of output.split('\0')) {
-        if (record === '')
-            continue;
-        const tab = record.indexOf('\t');
-        const [mode, type, oid, size] = record.slice(0, tab).trim().split(/\s+/);
-        if (type !== 'blob' || mode === undefined || oid === undefined)
-            continue;
-        entries.push({
-            path: record.slice(tab + 1),
-            mode,
-            oid,
-            size: size === undefined || size === '-' ? null : Number(size),
-        });
-    }
-    return entries;
-}
-/** Lists every file of the commit `sha`, recursively, with sizes. */
-async function listTree(repoDir, sha) {
-    const output = await runGit(repoDir, ['ls-tree', '-r', '-z', '-l', '--full-tree', sha]);
-    return parseLsTree(output.toString('utf8'));
-}
-
-;// CONCATENATED MODULE: ./src/git/revision.ts
-/**
- * One revision of the repository, read without checking it out: its file list and a
- * `FileSource` over its files. Git is the first choice; the REST API stands in when the commit
- * is not in the local clone and cannot be fetched.
- */
-
-
-
-
-/** Largest file read from a revision, in bytes: the engine's own limit, checked before reading. */
-const MAX_FILE_BYTES = DEFAULT_LIMITS.maxFileBytes;
-function revisionLabel(side, sha) {
-    return `${side} (${/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha})`;
-}
-function indexFiles(entries) {
-    return entries.then((list) => {
-        const links = { isLink: false, children: new Map() };
-        for (const entry of list) {
-            if (entry.mode !== SYMLINK_MODE)
-                continue;
-            let node = links;
-            for (const segment of entry.path.split('/')) {
-                let child = node.children.get(segment);
-                if (child === undefined) {
-                    child = { isLink: false, children: new Map() };
-                    node.children.set(segment, child);
-                }
-                node = child;
-            }
-            node.isLink = true;
-        }
-        return { byPath: new Map(list.map((entry) => [entry.path, entry])), links };
-    });
-}
-/**
- * The first folder of `path` that the revision lists as a symbolic link, if any. One walk down
- * the segments: a `$ref` may spell a path of thousands of them.
- */
-function linkedFolderOf(links, path) {
-    const segments = path.split('/');
-    let node = links;
-    let length = 0;
-    for (const segment of segments.slice(0, -1)) {
-        const child = node.children.get(segment);
-        if (child === undefined)
-            return undefined;
-        length += (length === 0 ? 0 : 1) + segment.length;
-        if (child.isLink)
-            return path.slice(0, length);
-        node = child;
-    }
-    return undefined;
-}
-/**
- * Looks a path up in the revision's file list and refuses what must not be read: a symbolic
- * link (it could point outside the repository or at a file the author may not name), a path
- * through a folder that is a symbolic link, or a file larger than the limit. Resolves to
- * undefined when there is no file at that path.
- */
-async function findReadableEntry(revision, index, path) {
-    const { byPath, links } = await index;
-    const entry = byPath.get(path);
-    if (entry === undefined) {
-        // Git lists a linked folder as one link, never its files, so nothing under it can be read;
-        // naming the link says why better than "does not exist".
-        const link = linkedFolderOf(links, path);
-        if (link === undefined)
-            return undefined;
-        throw new SourceError(path, `${path} in ${revision.label} is under ${link}, a symbolic link; links are not followed, ` +
-            'because they can point outside the repository. Reference the target file instead.');
-    }
-    if (entry.mode === SYMLINK_MODE) {
-        throw new SourceError(path, `${path} in ${revision.label} is a symbolic link; links are not followed, because they ` +
-            'can point outside the repository. Reference the target file instead.');
-    }
-    if (entry.size !== null && entry.size > MAX_FILE_BYTES) {
-        throw new SourceError(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte ` +
-            'limit; split it into files that reference each other.');
-    }
-    return entry;
-}
-/** A commit present in the local clone, read with `git ls-tree` and `git cat-file`. */
-class GitRevision {
-    repoDir;
-    sha;
-    via = 'git';
-    label;
-    source;
-    entries;
-    index;
-    constructor(repoDir, sha, side) {
-        this.repoDir = repoDir;
-        this.sha = sha;
-        this.label = revisionLabel(side, sha);
-        this.source = { label: this.label, readFile: (path) => this.readFile(path) };
-    }
-    listFiles() {
-        this.entries ??= listTree(this.repoDir, this.sha);
-        return this.entries;
-    }
-    async readFile(path) {
-        this.index ??= indexFiles(this.listFiles());
-        const entry = await findReadableEntry(this, this.index, path);
-        if (entry === undefined)
-            return undefined;
-        const content = await runGit(this.repoDir, ['cat-file', 'blob', entry.oid], {
-            maxBuffer: MAX_FILE_BYTES + 1,
-        });
-        return new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
-    }
-}
-/** A revision read over the REST API, for when git cannot provide the commit. */
-class RestRevision {
-    api;
-    sha;
-    via = 'rest-api';
-    label;
-    source;
-    entries;
-    index;
-    constructor(api, sha, side) {
-        this.api = api;
-        this.sha = sha;
-        this.label = revisionLabel(side, sha);
-        this.source = { label: this.label, readFile: (path) => this.readFile(path) };
-    }
-    listFiles() {
-        this.entries ??= this.api.getTree(this.sha);
-        return this.entries;
-    }
-    // The tree listing is consulted first: the contents API would follow a symbolic link to its
-    // target and return the target's content, which must be refused instead.
-    async readFile(path) {
-        this.index ??= indexFiles(this.listFiles());
-        const entry = await findReadableEntry(this, this.index, path);
-        if (entry === undefined)
-            return undefined;
-        return this.api.getFileContent(path, this.sha, entry.oid);
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/git/select.ts
-/**
- * Which files of a revision are AsyncAPI documents: the ones the `files` globs name, or by
- * default every `*.yaml`, `*.yml` and `*.json` whose top level has an `asyncapi` key.
- */
-
-
-
-
-
-const DOCUMENT_EXTENSION = /\.(ya?ml|json)$/i;
-// Read in batches of at most this many bytes, so a repository full of large YAML files does
-// not hold them all in memory at once.
-const BATCH_BYTES = 64 * 1024 * 1024;
-/** Splits globs into what to include and what a leading `!` excludes. */
-function compileGlobs(globs) {
-    const include = globs.filter((glob) => !glob.startsWith('!'));
-    const exclude = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
-    const isIncluded = picomatch_default()(include.length > 0 ? include : ['**'], { dot: true });
-    const isExcluded = exclude.length > 0 ? picomatch_default()(exclude, { dot: true }) : () => false;
-    return (path) => isIncluded(path) && !isExcluded(path);
-}
-// Files larger than this are recognised by their first lines instead of a full parse, which
-// keeps the default selection fast on repositories with large YAML data files.
-const PARSE_BYTES = 2 * 1024 * 1024;
-const TOP_LEVEL_KEY = /^(asyncapi|"asyncapi"|'asyncapi')[ \t]*:/m;
-const JSON_FIRST_KEY = /^\s*\{\s*"asyncapi"\s*:/;
-/**
- * Says whether a file's top level is a mapping with an `asyncapi` key. A file that does not
- * parse still counts when a line starts with the key, so a broken document is reported as
- * invalid rather than dropped from the review.
- */
-function isAsyncApiDocument(content) {
-    const text = new TextDecoder('utf-8').decode(content);
-    if (!text.includes('asyncapi'))
-        return false;
-    const looksLikeOne = (sample) => TOP_LEVEL_KEY.test(sample) || JSON_FIRST_KEY.test(sample);
-    if (content.byteLength > PARSE_BYTES)
-        return looksLikeOne(text.slice(0, 64 * 1024));
-    try {
-        const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
-        if (document.errors.length === 0) {
-            return (0,dist/* isMap */.jh)(document.contents) && document.contents.has('asyncapi');
-        }
-    }
-    catch {
-        // A pathological file (nesting deep enough to exhaust the stack) falls through.
-    }
-    return looksLikeOne(text);
-}
-/** Reads the candidates' contents, by blob id, through git in batches or through the source. */
-async function readCandidates(revision, candidates) {
-    if (!(revision instanceof GitRevision)) {
-        const contents = new Map();
-        for (const entry of candidates) {
-            contents.set(entry.oid, await revision.source.readFile(entry.path));
-        }
-        return contents;
-    }
-    const contents = new Map();
-    let batch = [];
-    let batchBytes = 0;
-    const flush = async () => {
-        const blobs = await readBlobs(revision.repoDir, batch);
-        for (const [oid, blob] of blobs)
-            contents.set(oid, blob);
-        batch = [];
-        batchBytes = 0;
-    };
-    for (const entry of candidates) {
-        if (contents.has(entry.oid) || batch.includes(entry.oid))
-            continue;
-        if (batchBytes + (entry.size ?? 0) > BATCH_BYTES && batch.length > 0)
-            await flush();
-        batch.push(entry.oid);
-        batchBytes += entry.size ?? 0;
-    }
-    if (batch.length > 0)
-        await flush();
-    return contents;
-}
-/**
- * Selects the documents of one revision. `knownByOid` carries the verdicts of the other
- * revision: a file with the same blob id has the same content, so it is not read twice.
- */
-async function selectDocuments(revision, globs, knownByOid = new Map()) {
-    const entries = await revision.listFiles();
-    // Explicit globs name the documents: each one is reviewed, and one that is not AsyncAPI
-    // becomes a document-invalid finding instead of disappearing.
-    if (globs.length > 0) {
-        const matches = compileGlobs(globs);
-        const documents = entries.filter((entry) => matches(entry.path)).map((entry) => entry.path);
-        return { documents: documents.sort(), oversized: [] };
-    }
-    // Symbolic links are not followed by the default selection; named through `files`, one is
-    // refused with a message when it is read.
-    const candidates = entries.filter((entry) => {
-        return DOCUMENT_EXTENSION.test(entry.path) && entry.mode !== SYMLINK_MODE;
-    });
-    const oversized = candidates
-        .filter((entry) => (entry.size ?? 0) > MAX_FILE_BYTES)
-        .map((entry) => entry.path);
-    const inspectable = candidates.filter((entry) => (entry.size ?? 0) <= MAX_FILE_BYTES);
-    const unknown = inspectable.filter((entry) => !knownByOid.has(entry.oid));
-    const contents = await readCandidates(revision, unknown);
-    for (const entry of unknown) {
-        const content = contents.get(entry.oid);
-        knownByOid.set(entry.oid, content !== undefined && isAsyncApiDocument(content));
-    }
-    const documents = inspectable
-        .filter((entry) => knownByOid.get(entry.oid) === true)
-        .map((entry) => entry.path);
-    return { documents: documents.sort(), oversized: oversized.sort() };
-}
-
-;// CONCATENATED MODULE: ./src/git/plan.ts
-
-
-
-
-
-
-async function planReview(base, head, globs) {
-    const verdictsByOid = new Map();
-    const baseSelection = await selectDocuments(base, globs, verdictsByOid);
-    const headSelection = await selectDocuments(head, globs, verdictsByOid);
-    // Rename detection needs both commits in one clone; over the REST API, a renamed document
-    // shows as one deleted and one added document. TODO(#3): use the compare API for renames.
-    let changes = [];
-    if (base instanceof GitRevision && head instanceof GitRevision) {
-        changes = await diffRevisions(head.repoDir, base.sha, head.sha);
-    }
-    const [baseFiles, headFiles] = await Promise.all([base.listFiles(), head.listFiles()]);
-    return {
-        base,
-        head,
-        pairs: pairDocuments(baseSelection.documents, headSelection.documents, changes),
-        changed: changedPaths(baseFiles, headFiles),
-        headFiles: new Set(headFiles.map((entry) => entry.path)),
-        oversized: [...new Set([...baseSelection.oversized, ...headSelection.oversized])].sort(),
-    };
-}
-/**
- * For the CLI's git mode: pairs the documents of two revisions of the repository at
- * `repoDir`, both read from the local clone (`headRef` defaults to `HEAD`).
- */
-async function listDocumentPairs(repoDir, baseRef, headRef, globs) {
-    const [baseSha, headSha] = await Promise.all([
-        resolveRequired(repoDir, baseRef, '--base-ref'),
-        resolveRequired(repoDir, headRef, '--head-ref'),
-    ]);
-    const base = new GitRevision(repoDir, baseSha, 'base');
-    const head = new GitRevision(repoDir, headSha, 'head');
-    return planReview(base, head, globs);
-}
-async function resolveRequired(repoDir, ref, option) {
-    assertSafeRef(ref, option);
-    const sha = await resolveLocalCommit(repoDir, ref);
-    if (sha === undefined) {
-        throw new RevisionError(`${option} ${ref} is not a commit in ${repoDir}. Fetch it first (git fetch origin ${ref}).`);
-    }
-    return sha;
-}
-/**
- * Runs the engine on every pair. The status comes from the pairing and from whether any file
- * either side read changed, so a document whose `$ref` target changed counts as modified.
- */
-async function reviewPlan(plan, model, review = reviewDocument) {
-    const documents = [];
-    for (const pair of plan.pairs) {
-        const base = pair.base === null ? null : { source: plan.base.source, path: pair.base };
-        const head = pair.head === null ? null : { source: plan.head.source, path: pair.head };
-        const reviewed = await review(base, head, { model });
-        documents.push({ ...reviewed, status: pairStatus(pair, reviewed, plan.changed) });
-    }
-    return { model, documents };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -23886,13 +23596,19 @@ function parseConfig(text, file) {
     }
     const parsed = configSchema.safeParse(data);
     if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => {
-            const node = nearestNode(document.contents, issue.path);
-            return {
-                key: issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.'),
-                line: lineOf(node?.range?.[0]),
-                message: describeIssue(issue),
-            };
+        const problems = parsed.error.issues.flatMap((issue) => {
+            // One problem per unknown key, at the key's own line rather than its parent's.
+            const paths = issue.code === 'unrecognized_keys'
+                ? issue.keys.map((key) => [...issue.path, key])
+                : [issue.path];
+            return paths.map((path) => {
+                const node = nearestNode(document.contents, path, issue.code === 'unrecognized_keys');
+                return {
+                    key: path.length === 0 ? '(top level)' : path.map(String).join('.'),
+                    line: lineOf(node?.range?.[0]),
+                    message: describeIssue(issue, path),
+                };
+            });
         });
         throw new ConfigError(file, problems);
     }
@@ -23902,14 +23618,19 @@ function parseConfig(text, file) {
         : [];
     return { file, config: parsed.data, acceptLines };
 }
-/** The deepest node of the path that exists; an unknown key points at its own key. */
-function nearestNode(root, path) {
+/**
+ * The deepest node of the path that exists; with `atKey`, the last segment's key rather than
+ * its value, so that an unknown key is pointed at where it is written.
+ */
+function nearestNode(root, path, atKey = false) {
     let node = root;
-    for (const segment of path) {
+    for (const [index, segment] of path.entries()) {
         if ((0,dist/* isMap */.jh)(node)) {
             const pair = node.items.find((item) => item.key.value === segment);
             if (pair === undefined)
                 return node;
+            if (atKey && index === path.length - 1)
+                return pair.key;
             node = pair.value ?? pair.key;
         }
         else if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
@@ -23924,15 +23645,25 @@ function nearestNode(root, path) {
     }
     return node;
 }
+/** A required key that is missing, with what to write there. */
+function missingKeyFix(key) {
+    if (key === 'reason') {
+        return 'reason is required: add `reason:` saying why the change is accepted, for later readers.';
+    }
+    return `${key} is required: add it.`;
+}
 /** What is wrong and how to fix it, in one sentence. */
-function describeIssue(issue) {
+function describeIssue(issue, path) {
+    const key = String(path[path.length - 1] ?? '');
     switch (issue.code) {
         case 'unrecognized_keys':
-            return (`unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; ` +
+            return (`unknown key ${key}; ` +
                 'remove it or fix its spelling (the JSON Schema in schema/ lists every key).');
         case 'invalid_value':
             return `expected one of ${issue.values.map(String).join(', ')}.`;
         case 'invalid_type':
+            if (/received undefined$/.test(issue.message))
+                return missingKeyFix(key);
             return `expected ${issue.expected}; ${issue.message.replace(/^Invalid input: /, '')}.`;
         case 'invalid_format':
             return issue.format === 'date'
@@ -23947,6 +23678,642 @@ function describeIssue(issue) {
 }
 function firstLine(text) {
     return text.split('\n')[0] ?? text;
+}
+
+;// CONCATENATED MODULE: ./src/action/configuration.ts
+/**
+ * The configuration file as the Action reads it: at the revision `config-from` names (base by
+ * default), through the same revision objects the documents are read from, never from the
+ * working tree, which holds whatever the checkout and earlier steps put there. Also the
+ * pull request label that accepts findings (`accept-label`), read from the event payload.
+ */
+
+
+
+/** A configuration file that cannot be found or read; the message says what to change. */
+class ConfigFileError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigFileError';
+    }
+}
+function configuration_short(sha) {
+    return sha.slice(0, 12);
+}
+/**
+ * The path as git stores it: relative to the repository root, `./` and `a/../` folded. A path
+ * that leaves the repository or is absolute is refused: revisions hold no such file.
+ */
+function normaliseConfigPath(path) {
+    const normal = external_node_path_namespaceObject.posix.normalize(path.trim()).replace(/^(\.\/)+/, '');
+    if (external_node_path_namespaceObject.posix.isAbsolute(normal) || normal === '.' || normal === '..' || normal.startsWith('../')) {
+        throw new ConfigFileError(`config-file ${JSON.stringify(path)} is not a path inside the repository: give it from ` +
+            `the repository root, such as ${DEFAULT_CONFIG_PATH}.`);
+    }
+    return normal;
+}
+async function readAt(revision, path) {
+    try {
+        return await revision.source.readFile(path);
+    }
+    catch (error) {
+        if (error instanceof SourceError) {
+            throw new ConfigFileError(`Cannot read the configuration file: ${error.message}`);
+        }
+        throw error;
+    }
+}
+function configuration_decode(bytes, file) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw new ConfigError(file, [
+            { key: '(file)', line: 1, message: 'the file is not UTF-8 text; save it as UTF-8.' },
+        ]);
+    }
+}
+function sameBytes(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    return Buffer.from(a).equals(Buffer.from(b));
+}
+/**
+ * Reads and validates the configuration file at the chosen revision. No file at the default
+ * path means the defaults, said in the report; no file at a path given to the step is an
+ * error, because a typo there would silently drop the policy. An invalid file is an error
+ * naming each key, line and fix, and the revision it was read at.
+ */
+async function readConfiguration(revisions, configFile, from) {
+    const revision = revisions[from];
+    const path = configFile === null ? DEFAULT_CONFIG_PATH : normaliseConfigPath(configFile);
+    const bytes = await readAt(revision, path);
+    const notes = [];
+    // With config-from: base, a pull request that edits the file is reviewed with the old one;
+    // saying so keeps its author from wondering why the edit has no effect.
+    if (from === 'base') {
+        const headBytes = await readAt(revisions.head, path).catch(() => undefined);
+        if (!sameBytes(bytes, headBytes)) {
+            const change = bytes === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
+            notes.push({
+                level: 'notice',
+                message: `the head revision ${change} ${path}, but this review reads the configuration from ` +
+                    'the base revision (config-from: base), so the change applies once it is merged.',
+                file: path,
+                line: null,
+            });
+        }
+    }
+    if (bytes === undefined) {
+        if (configFile !== null) {
+            const where = from === 'base'
+                ? ' It is read from the base revision so that a pull request cannot change the ' +
+                    'policy that reviews it: add the file on the base branch first.'
+                : '';
+            throw new ConfigFileError(`config-file ${path} is not in the ${from} revision (${configuration_short(revision.sha)}). Fix the ` +
+                `path, or leave config-file empty to use ${DEFAULT_CONFIG_PATH} when it exists.${where}`);
+        }
+        return {
+            loaded: null,
+            origin: {
+                file: null,
+                from,
+                revision: revision.sha,
+                absentReason: `${path} is not in the ${from} revision (${configuration_short(revision.sha)}); ` +
+                    'the defaults apply',
+            },
+            notes,
+        };
+    }
+    try {
+        const loaded = parseConfig(configuration_decode(bytes, path), path);
+        return { loaded, origin: { file: path, from, revision: revision.sha }, notes };
+    }
+    catch (error) {
+        if (!(error instanceof ConfigError))
+            throw error;
+        const fix = from === 'base'
+            ? 'fix it on the base branch: a pull request that fixes it is still reviewed with ' +
+                'this version.'
+            : 'fix it in the pull request.';
+        throw new ConfigFileError(`${error.message}\nThe file was read at the ${from} revision (${configuration_short(revision.sha)}, ` +
+            `config-from: ${from}); ${fix}`);
+    }
+}
+/** The names of the labels of a pull_request or pull_request_target payload. */
+function pullRequestLabels(payload) {
+    const pullRequest = payload?.pull_request;
+    const labels = pullRequest?.labels;
+    if (!Array.isArray(labels))
+        return [];
+    return labels
+        .map((label) => label?.name)
+        .filter((name) => typeof name === 'string');
+}
+/**
+ * The accept label as the pull request carries it, or null. GitHub treats label names without
+ * regard to case (a repository cannot have both `Reviewed` and `reviewed`), and so does this.
+ */
+function findAcceptLabel(payload, acceptLabel) {
+    const wanted = acceptLabel.toLowerCase();
+    return pullRequestLabels(payload).find((name) => name.toLowerCase() === wanted) ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/git/diff.ts
+/** What git says changed between two revisions, renames included. */
+
+const STATUS_BY_LETTER = {
+    A: 'added',
+    D: 'deleted',
+    M: 'modified',
+    R: 'renamed',
+    C: 'copied',
+    T: 'type-changed',
+};
+/**
+ * Parses `git diff --name-status -z` output. Each record is a status field (`R087` carries a
+ * similarity score) followed by one path, or two paths for renames and copies.
+ */
+function parseNameStatus(output) {
+    const fields = output.split('\0');
+    const changes = [];
+    let index = 0;
+    while (index < fields.length) {
+        const statusField = fields[index] ?? '';
+        index += 1;
+        if (statusField === '')
+            continue;
+        const status = STATUS_BY_LETTER[statusField.charAt(0)];
+        const hasTwoPaths = status === 'renamed' || status === 'copied';
+        const first = fields[index] ?? '';
+        const second = hasTwoPaths ? (fields[index + 1] ?? '') : null;
+        index += hasTwoPaths ? 2 : 1;
+        // Unmerged (U) and unknown (X) entries cannot occur between two commits; skip them safely.
+        if (status === undefined)
+            continue;
+        changes.push({
+            status,
+            path: second ?? first,
+            previousPath: second === null ? null : first,
+        });
+    }
+    return changes;
+}
+/** Lists the changes from `baseSha` to `headSha`, pairing renamed files by similarity. */
+async function diffRevisions(repoDir, baseSha, headSha) {
+    const output = await runGit(repoDir, [
+        'diff',
+        '--no-ext-diff',
+        '--no-textconv',
+        '-M',
+        '--name-status',
+        '-z',
+        baseSha,
+        headSha,
+        '--',
+    ]);
+    return parseNameStatus(output.toString('utf8'));
+}
+
+;// CONCATENATED MODULE: ./src/git/pairing.ts
+function pairDocuments(baseDocuments, headDocuments, changes) {
+    const unpairedBase = new Set(baseDocuments);
+    const unpairedHead = new Set(headDocuments);
+    const pairs = [];
+    // Renames first: a document moved to a new path, with a new file at its old path, is still
+    // compared with its own past.
+    for (const change of changes) {
+        if (change.status !== 'renamed' || change.previousPath === null)
+            continue;
+        if (!unpairedBase.has(change.previousPath) || !unpairedHead.has(change.path))
+            continue;
+        pairs.push({ base: change.previousPath, head: change.path, pairing: 'renamed' });
+        unpairedBase.delete(change.previousPath);
+        unpairedHead.delete(change.path);
+    }
+    for (const path of unpairedBase) {
+        if (!unpairedHead.has(path))
+            continue;
+        pairs.push({ base: path, head: path, pairing: 'same-path' });
+        unpairedBase.delete(path);
+        unpairedHead.delete(path);
+    }
+    for (const path of unpairedBase)
+        pairs.push({ base: path, head: null, pairing: 'deleted' });
+    for (const path of unpairedHead)
+        pairs.push({ base: null, head: path, pairing: 'added' });
+    // Code-unit order, not locale order: the report must read the same on every runner.
+    return pairs.sort((a, b) => (pairKey(a) < pairKey(b) ? -1 : pairKey(a) > pairKey(b) ? 1 : 0));
+}
+function pairKey(pair) {
+    return pair.head ?? pair.base ?? '';
+}
+/** Paths whose content differs between the two file lists, including added and deleted ones. */
+function changedPaths(base, head) {
+    const baseOids = new Map(base.map((entry) => [entry.path, `${entry.mode}:${entry.oid}`]));
+    const headOids = new Map(head.map((entry) => [entry.path, `${entry.mode}:${entry.oid}`]));
+    const changed = new Set();
+    for (const [path, oid] of baseOids)
+        if (headOids.get(path) !== oid)
+            changed.add(path);
+    for (const path of headOids.keys())
+        if (!baseOids.has(path))
+            changed.add(path);
+    return changed;
+}
+/**
+ * The status a reviewer reads. A document whose own text is unchanged still counts as modified
+ * when a file it references changed on either side, whatever the engine concluded.
+ */
+function pairStatus(pair, review, changed) {
+    if (pair.pairing !== 'same-path')
+        return pair.pairing;
+    if (review.status === 'modified')
+        return 'modified';
+    const { filesRead } = review;
+    const read = [pair.base ?? '', pair.head ?? '', ...filesRead.base, ...filesRead.head];
+    const touched = read.some((path) => changed.has(path));
+    return touched ? 'modified' : 'unchanged';
+}
+
+;// CONCATENATED MODULE: ./src/git/tree.ts
+/** The files of one revision as git lists them, without checking the revision out. */
+
+const SYMLINK_MODE = '120000';
+/**
+ * Parses `git ls-tree -r -z -l` output: `<mode> <type> <oid> <size>\t<path>\0` per entry.
+ * Only blobs are kept: a submodule's files are another repository's.
+ */
+function parseLsTree(output) {
+    const entries = [];
+    for (const record of output.split('\0')) {
+        if (record === '')
+            continue;
+        const tab = record.indexOf('\t');
+        const [mode, type, oid, size] = record.slice(0, tab).trim().split(/\s+/);
+        if (type !== 'blob' || mode === undefined || oid === undefined)
+            continue;
+        entries.push({
+            path: record.slice(tab + 1),
+            mode,
+            oid,
+            size: size === undefined || size === '-' ? null : Number(size),
+        });
+    }
+    return entries;
+}
+/** Lists every file of the commit `sha`, recursively, with sizes. */
+async function listTree(repoDir, sha) {
+    const output = await runGit(repoDir, ['ls-tree', '-r', '-z', '-l', '--full-tree', sha]);
+    return parseLsTree(output.toString('utf8'));
+}
+
+;// CONCATENATED MODULE: ./src/git/revision.ts
+/**
+ * One revision of the repository, read without checking it out: its file list and a
+ * `FileSource` over its files. Git is the first choice; the REST API stands in when the commit
+ * is not in the local clone and cannot be fetched.
+ */
+
+
+
+
+/** Largest file read from a revision, in bytes: the engine's own limit, checked before reading. */
+const MAX_FILE_BYTES = DEFAULT_LIMITS.maxFileBytes;
+function revisionLabel(side, sha) {
+    return `${side} (${/^[0-9a-f]{40,64}$/.test(sha) ? sha.slice(0, 7) : sha})`;
+}
+function indexFiles(entries) {
+    return entries.then((list) => {
+        const links = { isLink: false, children: new Map() };
+        for (const entry of list) {
+            if (entry.mode !== SYMLINK_MODE)
+                continue;
+            let node = links;
+            for (const segment of entry.path.split('/')) {
+                let child = node.children.get(segment);
+                if (child === undefined) {
+                    child = { isLink: false, children: new Map() };
+                    node.children.set(segment, child);
+                }
+                node = child;
+            }
+            node.isLink = true;
+        }
+        return { byPath: new Map(list.map((entry) => [entry.path, entry])), links };
+    });
+}
+/**
+ * The first folder of `path` that the revision lists as a symbolic link, if any. One walk down
+ * the segments: a `$ref` may spell a path of thousands of them.
+ */
+function linkedFolderOf(links, path) {
+    const segments = path.split('/');
+    let node = links;
+    let length = 0;
+    for (const segment of segments.slice(0, -1)) {
+        const child = node.children.get(segment);
+        if (child === undefined)
+            return undefined;
+        length += (length === 0 ? 0 : 1) + segment.length;
+        if (child.isLink)
+            return path.slice(0, length);
+        node = child;
+    }
+    return undefined;
+}
+/**
+ * Looks a path up in the revision's file list and refuses what must not be read: a symbolic
+ * link (it could point outside the repository or at a file the author may not name), a path
+ * through a folder that is a symbolic link, or a file larger than the limit. Resolves to
+ * undefined when there is no file at that path.
+ */
+async function findReadableEntry(revision, index, path) {
+    const { byPath, links } = await index;
+    const entry = byPath.get(path);
+    if (entry === undefined) {
+        // Git lists a linked folder as one link, never its files, so nothing under it can be read;
+        // naming the link says why better than "does not exist".
+        const link = linkedFolderOf(links, path);
+        if (link === undefined)
+            return undefined;
+        throw new SourceError(path, `${path} in ${revision.label} is under ${link}, a symbolic link; links are not followed, ` +
+            'because they can point outside the repository. Reference the target file instead.');
+    }
+    if (entry.mode === SYMLINK_MODE) {
+        throw new SourceError(path, `${path} in ${revision.label} is a symbolic link; links are not followed, because they ` +
+            'can point outside the repository. Reference the target file instead.');
+    }
+    if (entry.size !== null && entry.size > MAX_FILE_BYTES) {
+        throw new SourceError(path, `${path} in ${revision.label} is ${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte ` +
+            'limit; split it into files that reference each other.');
+    }
+    return entry;
+}
+/** A commit present in the local clone, read with `git ls-tree` and `git cat-file`. */
+class GitRevision {
+    repoDir;
+    sha;
+    via = 'git';
+    label;
+    source;
+    entries;
+    index;
+    constructor(repoDir, sha, side) {
+        this.repoDir = repoDir;
+        this.sha = sha;
+        this.label = revisionLabel(side, sha);
+        this.source = { label: this.label, readFile: (path) => this.readFile(path) };
+    }
+    listFiles() {
+        this.entries ??= listTree(this.repoDir, this.sha);
+        return this.entries;
+    }
+    async readFile(path) {
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
+        if (entry === undefined)
+            return undefined;
+        const content = await runGit(this.repoDir, ['cat-file', 'blob', entry.oid], {
+            maxBuffer: MAX_FILE_BYTES + 1,
+        });
+        return new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
+    }
+}
+/** A revision read over the REST API, for when git cannot provide the commit. */
+class RestRevision {
+    api;
+    sha;
+    via = 'rest-api';
+    label;
+    source;
+    entries;
+    index;
+    constructor(api, sha, side) {
+        this.api = api;
+        this.sha = sha;
+        this.label = revisionLabel(side, sha);
+        this.source = { label: this.label, readFile: (path) => this.readFile(path) };
+    }
+    listFiles() {
+        this.entries ??= this.api.getTree(this.sha);
+        return this.entries;
+    }
+    // The tree listing is consulted first: the contents API would follow a symbolic link to its
+    // target and return the target's content, which must be refused instead.
+    async readFile(path) {
+        this.index ??= indexFiles(this.listFiles());
+        const entry = await findReadableEntry(this, this.index, path);
+        if (entry === undefined)
+            return undefined;
+        return this.api.getFileContent(path, this.sha, entry.oid);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/git/select.ts
+/**
+ * Which files of a revision are AsyncAPI documents: the ones the `files` globs name, or by
+ * default every `*.yaml`, `*.yml` and `*.json` whose top level has an `asyncapi` key.
+ */
+
+
+
+
+
+
+
+const DOCUMENT_EXTENSION = /\.(ya?ml|json)$/i;
+// Read in batches of at most this many bytes, so a repository full of large YAML files does
+// not hold them all in memory at once.
+const BATCH_BYTES = 64 * 1024 * 1024;
+/** Splits globs into what to include and what a leading `!` excludes. */
+function compileGlobs(globs) {
+    const include = globs.filter((glob) => !glob.startsWith('!'));
+    const exclude = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
+    const isIncluded = picomatch_default()(include.length > 0 ? include : ['**'], { dot: true });
+    const isExcluded = exclude.length > 0 ? picomatch_default()(exclude, { dot: true }) : () => false;
+    return (path) => isIncluded(path) && !isExcluded(path);
+}
+// Files larger than this are recognised by their first lines instead of a full parse, which
+// keeps the default selection fast on repositories with large YAML data files.
+const PARSE_BYTES = 2 * 1024 * 1024;
+const TOP_LEVEL_KEY = /^(asyncapi|"asyncapi"|'asyncapi')[ \t]*:/m;
+const JSON_FIRST_KEY = /^\s*\{\s*"asyncapi"\s*:/;
+/**
+ * Says whether a file's top level is a mapping with an `asyncapi` key. A file that does not
+ * parse still counts when a line starts with the key, so a broken document is reported as
+ * invalid rather than dropped from the review.
+ */
+function isAsyncApiDocument(content) {
+    const text = new TextDecoder('utf-8').decode(content);
+    if (!text.includes('asyncapi'))
+        return false;
+    const looksLikeOne = (sample) => TOP_LEVEL_KEY.test(sample) || JSON_FIRST_KEY.test(sample);
+    if (content.byteLength > PARSE_BYTES)
+        return looksLikeOne(text.slice(0, 64 * 1024));
+    // Nesting deep enough to exhaust the parser's stack is not parsed (see nestingBeyond).
+    if (nestingBeyond(text, parserDepthGuard(DEFAULT_LIMITS)) !== undefined)
+        return looksLikeOne(text);
+    try {
+        const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
+        if (document.errors.length === 0) {
+            return (0,dist/* isMap */.jh)(document.contents) && document.contents.has('asyncapi');
+        }
+    }
+    catch {
+        // A pathological file (nesting deep enough to exhaust the stack) falls through.
+    }
+    return looksLikeOne(text);
+}
+/** Reads the candidates' contents, by blob id, through git in batches or through the source. */
+async function readCandidates(revision, candidates) {
+    if (!(revision instanceof GitRevision)) {
+        const contents = new Map();
+        for (const entry of candidates) {
+            contents.set(entry.oid, await revision.source.readFile(entry.path));
+        }
+        return contents;
+    }
+    const contents = new Map();
+    let batch = [];
+    let batchBytes = 0;
+    const flush = async () => {
+        const blobs = await readBlobs(revision.repoDir, batch);
+        for (const [oid, blob] of blobs)
+            contents.set(oid, blob);
+        batch = [];
+        batchBytes = 0;
+    };
+    for (const entry of candidates) {
+        if (contents.has(entry.oid) || batch.includes(entry.oid))
+            continue;
+        if (batchBytes + (entry.size ?? 0) > BATCH_BYTES && batch.length > 0)
+            await flush();
+        batch.push(entry.oid);
+        batchBytes += entry.size ?? 0;
+    }
+    if (batch.length > 0)
+        await flush();
+    return contents;
+}
+/**
+ * Selects the documents of one revision. `knownByOid` carries the verdicts of the other
+ * revision: a file with the same blob id has the same content, so it is not read twice.
+ */
+async function selectDocuments(revision, globs, knownByOid = new Map()) {
+    const entries = await revision.listFiles();
+    // Explicit globs name the documents: each one is reviewed, and one that is not AsyncAPI
+    // becomes a document-invalid finding instead of disappearing.
+    if (globs.length > 0) {
+        const matches = compileGlobs(globs);
+        const documents = entries.filter((entry) => matches(entry.path)).map((entry) => entry.path);
+        return { documents: documents.sort(), oversized: [] };
+    }
+    // Symbolic links are not followed by the default selection; named through `files`, one is
+    // refused with a message when it is read.
+    const candidates = entries.filter((entry) => {
+        return DOCUMENT_EXTENSION.test(entry.path) && entry.mode !== SYMLINK_MODE;
+    });
+    const oversized = candidates
+        .filter((entry) => (entry.size ?? 0) > MAX_FILE_BYTES)
+        .map((entry) => entry.path);
+    const inspectable = candidates.filter((entry) => (entry.size ?? 0) <= MAX_FILE_BYTES);
+    const unknown = inspectable.filter((entry) => !knownByOid.has(entry.oid));
+    const contents = await readCandidates(revision, unknown);
+    for (const entry of unknown) {
+        const content = contents.get(entry.oid);
+        knownByOid.set(entry.oid, content !== undefined && isAsyncApiDocument(content));
+    }
+    const documents = inspectable
+        .filter((entry) => knownByOid.get(entry.oid) === true)
+        .map((entry) => entry.path);
+    return { documents: documents.sort(), oversized: oversized.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/git/plan.ts
+
+
+
+
+
+
+async function planReview(base, head, globs) {
+    const verdictsByOid = new Map();
+    const baseSelection = await selectDocuments(base, globs, verdictsByOid);
+    const headSelection = await selectDocuments(head, globs, verdictsByOid);
+    // Rename detection needs both commits in one clone; over the REST API, a renamed document
+    // shows as one deleted and one added document. TODO(#3): use the compare API for renames.
+    let changes = [];
+    if (base instanceof GitRevision && head instanceof GitRevision) {
+        changes = await diffRevisions(head.repoDir, base.sha, head.sha);
+    }
+    const [baseFiles, headFiles] = await Promise.all([base.listFiles(), head.listFiles()]);
+    const headDocuments = keepBaseDocuments(baseSelection.documents, headSelection.documents, headFiles);
+    return {
+        base,
+        head,
+        pairs: pairDocuments(baseSelection.documents, headDocuments, changes),
+        changed: changedPaths(baseFiles, headFiles),
+        headFiles: new Set(headFiles.map((entry) => entry.path)),
+        oversized: [...new Set([...baseSelection.oversized, ...headSelection.oversized])].sort(),
+    };
+}
+/**
+ * A base document whose path still holds a file in head is reviewed there, whatever the file
+ * now is. The default selection skips symbolic links and files without a top-level `asyncapi`,
+ * so a pull request that turned a document into a link to a weaker one, or into something that
+ * no longer reads as AsyncAPI, would otherwise pass as a deleted document; reviewed, the head
+ * file is refused or invalid, and fails closed.
+ */
+function keepBaseDocuments(baseDocuments, headDocuments, headFiles) {
+    const selected = new Set(headDocuments);
+    const present = new Set(headFiles.map((entry) => entry.path));
+    const kept = baseDocuments.filter((path) => present.has(path) && !selected.has(path));
+    return [...headDocuments, ...kept].sort();
+}
+/**
+ * For the CLI's git mode: pairs the documents of two revisions of the repository at
+ * `repoDir`, both read from the local clone (`headRef` defaults to `HEAD`).
+ */
+async function listDocumentPairs(repoDir, baseRef, headRef, globs) {
+    const { base, head } = await openGitRevisions(repoDir, baseRef, headRef);
+    return planReview(base, head, globs);
+}
+/** Both revisions from the local clone; a ref that is not a commit there is a RevisionError. */
+async function openGitRevisions(repoDir, baseRef, headRef) {
+    const [baseSha, headSha] = await Promise.all([
+        resolveRequired(repoDir, baseRef, '--base-ref'),
+        resolveRequired(repoDir, headRef, '--head-ref'),
+    ]);
+    return {
+        base: new GitRevision(repoDir, baseSha, 'base'),
+        head: new GitRevision(repoDir, headSha, 'head'),
+    };
+}
+async function resolveRequired(repoDir, ref, option) {
+    assertSafeRef(ref, option);
+    const sha = await resolveLocalCommit(repoDir, ref);
+    if (sha === undefined) {
+        throw new RevisionError(`${option} ${ref} is not a commit in ${repoDir}. Fetch it first (git fetch origin ${ref}).`);
+    }
+    return sha;
+}
+/**
+ * Runs the engine on every pair. The status comes from the pairing and from whether any file
+ * either side read changed, so a document whose `$ref` target changed counts as modified.
+ */
+async function reviewPlan(plan, model, review = reviewDocument) {
+    const documents = [];
+    for (const pair of plan.pairs) {
+        const base = pair.base === null ? null : { source: plan.base.source, path: pair.base };
+        const head = pair.head === null ? null : { source: plan.head.source, path: pair.head };
+        const reviewed = await review(base, head, { model });
+        documents.push({ ...reviewed, status: pairStatus(pair, reviewed, plan.changed) });
+    }
+    return { model, documents };
 }
 
 ;// CONCATENATED MODULE: ./src/policy/fingerprint.ts
@@ -24159,10 +24526,13 @@ const ZERO_WIDTH_SPACE = '\u200b';
 // ASCII punctuation that starts or ends inline markdown constructs. A backslash before any
 // ASCII punctuation is a valid escape in CommonMark, so escaping more than needed is harmless.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~=:"'$^]/g;
-/** Line breaks, other control characters and the Unicode line separators become one space. */
+/**
+ * Line breaks (`\n`, `\r`, NEL), other C0 and C1 control characters and the Unicode line and
+ * paragraph separators become one space, so a document string never spans two lines.
+ */
 function flattenToOneLine(text) {
     // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 /**
  * Code renders `<!--` as text, but the raw body would still hold it: a tool that finds sticky
@@ -24194,6 +24564,26 @@ function escapeMarkdown(text) {
         .replace(/\bwww\\\./gi, (www) => `${www.slice(0, 3)}${ZERO_WIDTH_SPACE}\\.`);
 }
 /**
+ * Escapes a sentence we wrote around document-derived strings (a finding's message, a note).
+ * The code spans we wrote into it, given as their contents in `codeSpans` (`security: []`),
+ * stay code spans; every other character is escaped as document text, so a document string
+ * inside the sentence stays inert and a backtick it holds shows as a backtick. A document string
+ * that spells one of those spans exactly becomes that code span, which is inert too.
+ */
+function escapeMessage(text, codeSpans) {
+    if (codeSpans.length === 0)
+        return escapeMarkdown(text);
+    const alternatives = codeSpans.map((span) => `\`${span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``);
+    const pattern = new RegExp(alternatives.join('|'), 'g');
+    let escaped = '';
+    let from = 0;
+    for (const match of text.matchAll(pattern)) {
+        escaped += escapeMarkdown(text.slice(from, match.index)) + escape_codeSpan(match[0].slice(1, -1));
+        from = match.index + match[0].length;
+    }
+    return escaped + escapeMarkdown(text.slice(from));
+}
+/**
  * Wraps a document-derived string in a code span whose fence is longer than any backtick run
  * inside it, so the string can neither close the span nor start a fenced block. Code spans
  * render no HTML, links or mentions.
@@ -24220,6 +24610,14 @@ function codeBlock(text, language) {
     const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(Math.max(3, longestRun + 1));
     return `${fence}${language}\n${content.replace(/\r\n?/g, '\n')}\n${fence}`;
+}
+/**
+ * Escapes text for a SARIF plain-text message (`message.text`): there `[text](target)` is an
+ * embedded link (SARIF 2.1.0 §3.11.6) that viewers such as GitHub code scanning render, so `[`,
+ * `]` and the backslash that escapes them are written with a backslash, which viewers remove.
+ */
+function escapeSarifText(text) {
+    return text.replace(/[\\[\]]/g, (character) => `\\${character}`);
 }
 // C0 and C1 controls (ESC starts ANSI sequences; 0x9b is an 8-bit CSI), DEL, and the Unicode
 // line separators some viewers break lines at.
@@ -24569,7 +24967,8 @@ function diffArrays(oldArr, newArr, options) {
 /**
  * Which findings become annotations, and at which level. Pure: the Action writes the result
  * with core.error / warning / notice. GitHub shows at most 10 annotations per level per step
- * and 50 per job, so the worst findings go first and one notice counts the rest.
+ * and 50 per job, counting the step's own warnings and its failure message, so those slots are
+ * left free, the worst findings go first and one notice counts the rest.
  */
 
 
@@ -24623,45 +25022,81 @@ function toAnnotation(finding, isHeadFile) {
     }
     return annotation;
 }
-function takeWithinLimits(sorted, perLevel, total, pinned) {
+const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
+/** Takes candidates in order while their level and the total have room. */
+function fit(candidates, room, total) {
     const used = { error: 0, warning: 0, notice: 0 };
-    for (const annotation of pinned)
-        used[annotation.level] += 1;
     const taken = [];
-    for (const finding of sorted) {
-        const level = findingLevel(finding);
-        if (pinned.length + taken.length >= total || used[level] >= perLevel[level])
+    const leftOut = { findings: 0, pinned: 0, byLevel: 0, byJob: 0 };
+    for (const candidate of candidates) {
+        const { level } = candidate.annotation;
+        const levelFull = used[level] >= room[level];
+        if (levelFull || taken.length >= total) {
+            leftOut[candidate.isFinding ? 'findings' : 'pinned'] += 1;
+            leftOut[levelFull ? 'byLevel' : 'byJob'] += 1;
             continue;
+        }
         used[level] += 1;
-        taken.push(finding);
+        taken.push(candidate);
     }
-    return taken;
+    return { taken, leftOut };
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** The notice that counts what was left out, naming the limit that left it out. */
+function overflowNotice(level, leftOut, limits, elsewhere) {
+    const counted = [
+        ...(leftOut.findings > 0 ? [plural(leftOut.findings, 'more finding')] : []),
+        ...(leftOut.pinned > 0 ? [plural(leftOut.pinned, 'more notice')] : []),
+    ].join(' and ');
+    const verb = leftOut.findings + leftOut.pinned === 1 ? 'is' : 'are';
+    const perLevel = `${limits.perLevel} annotations of each level per step`;
+    const shown = leftOut.byJob === 0
+        ? perLevel
+        : leftOut.byLevel === 0
+            ? `${limits.perJob} annotations per job`
+            : `${perLevel} and ${limits.perJob} per job`;
+    return {
+        level,
+        title: 'More findings',
+        message: `${counted} ${verb} not annotated, because GitHub shows at most ${shown}.` +
+            (elsewhere === undefined ? '' : ` ${elsewhere}`),
+    };
 }
 /**
- * Selects the annotations to write, worst first, within GitHub's limits. When some findings
- * do not fit, one notice slot is kept for a message that says how many are left out.
+ * Selects the annotations to write, pinned ones first, then the worst findings, within
+ * GitHub's limits less the `reserved` slots. When some do not fit, one slot is kept for a
+ * notice that says how many are left out, which limit left them out, and where they are.
  */
 function selectAnnotations(findings, options = {}) {
     const limits = options.limits ?? GITHUB_ANNOTATION_LIMITS;
     const isHeadFile = options.isHeadFile ?? (() => true);
-    const sorted = [...findings].sort(compareFindings);
-    const caps = { error: limits.perLevel, warning: limits.perLevel, notice: limits.perLevel };
-    const pinned = options.pinned ?? [];
-    let taken = takeWithinLimits(sorted, caps, limits.perJob, pinned);
-    if (taken.length === sorted.length) {
-        return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile))];
-    }
-    // Something is left out: make room for the notice that says so, then count again.
-    const fewerNotices = { ...caps, notice: limits.perLevel - 1 };
-    taken = takeWithinLimits(sorted, fewerNotices, limits.perJob - 1, pinned);
-    const leftOut = sorted.length - taken.length;
-    const overflow = {
-        level: 'notice',
-        title: 'More findings',
-        message: `${leftOut} more finding${leftOut === 1 ? ' is' : 's are'} not annotated, because GitHub ` +
-            `shows ${limits.perLevel} annotations per level per step; the job summary lists them all.`,
-    };
-    return [...pinned, ...taken.map((f) => toAnnotation(f, isHeadFile)), overflow];
+    const reserved = options.reserved ?? {};
+    const candidates = [
+        ...(options.pinned ?? []).map((annotation) => ({ annotation, isFinding: false })),
+        ...[...findings]
+            .sort(compareFindings)
+            .map((finding) => ({ annotation: toAnnotation(finding, isHeadFile), isFinding: true })),
+    ];
+    const room = { error: 0, warning: 0, notice: 0 };
+    for (const level of LEVELS)
+        room[level] = Math.max(0, limits.perLevel - (reserved[level] ?? 0));
+    const reservedTotal = LEVELS.reduce((sum, level) => sum + (reserved[level] ?? 0), 0);
+    const total = Math.max(0, limits.perJob - reservedTotal);
+    const all = fit(candidates, room, total);
+    if (all.taken.length === candidates.length)
+        return all.taken.map((c) => c.annotation);
+    // Something is left out: make room for the notice that says so, a notice when that level
+    // has room, then count again. With no room anywhere, nothing can say so.
+    const level = ['notice', 'warning', 'error'].find((l) => room[l] > 0);
+    if (level === undefined || total === 0)
+        return all.taken.map((c) => c.annotation);
+    const fewer = fit(candidates, { ...room, [level]: room[level] - 1 }, total - 1);
+    return [
+        ...fewer.taken.map((c) => c.annotation),
+        overflowNotice(level, fewer.leftOut, limits, options.elsewhere),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -24670,6 +25105,7 @@ function selectAnnotations(findings, options = {}) {
  * `--format markdown` all come from `renderMarkdown`. Every string that comes from a reviewed
  * document goes through escape.ts; the output always fits the byte budget it is given.
  */
+
 
 
 
@@ -24692,14 +25128,27 @@ const SEVERITY_BADGE = {
     low: '🟡 low',
     info: '🔵 info',
 };
+/**
+ * The code spans our own sentences hold (rule messages in src/compare/rules.ts, policy notes in
+ * src/policy/policy.ts). They render as code; everything else in a message is escaped.
+ */
+const MESSAGE_CODE_SPANS = ['security: []', 'expires'];
+/** Ends every report, as the text report's last line does. */
+const FOOTER = `_${TOOL_NAME} ${VERSION}_`;
 const MODEL_SENTENCE = {
     override: "an operation's own `security` replaces its server's",
     additive: "an operation must satisfy its server's `security` and its own",
 };
+/**
+ * What no finding means (SECURITY-MODEL.md §4): every way in of every operation is at least as
+ * hard as one it had before. Not that nothing changed: a server may swap a scheme for one
+ * another server already accepts. Rules a configuration turns off report nothing.
+ */
+const NO_FINDING_CLAIM = 'by the rules in force, no operation is easier to reach than before';
 function byteLength(text) {
     return Buffer.byteLength(text, 'utf8');
 }
-function plural(count, noun) {
+function markdown_plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** `1 critical, 2 high`: counts by severity, worst first, zeros left out. */
@@ -24731,12 +25180,14 @@ function percentEncode(character) {
     return `%${character.charCodeAt(0).toString(16).toUpperCase()}`;
 }
 /**
- * Splits a short effective-security text (`X or Y (prod, TLS); anonymous (dev, plaintext)`) into
- * one line per server, so the diff shows which server's ways in changed.
+ * Splits a short effective-security text (`X or Y on prod over TLS; anonymous on dev over
+ * plaintext`) into one line per server, so the diff shows which server's ways in changed. Line
+ * breaks a document put in a name are flattened first, and the text is split only where a server
+ * group ends, so a name can neither start a line of its own nor split one.
  */
 function securityLines(text) {
-    return text
-        .split(/\n|;\s+/)
+    return flattenToOneLine(text)
+        .split(/(?<= over (?:TLS|plaintext));\s+/)
         .map((line) => clip(line.trim(), MAX_SECURITY_TEXT))
         .filter((line) => line !== '');
 }
@@ -24781,6 +25232,13 @@ function renderAcceptance(acceptance) {
         `${escapeMarkdown(clip(acceptance.reason.replace(/\.+$/, ''), MAX_MESSAGE))}. ` +
         'It does not fail the check.');
 }
+/** What in the document changed, main cause first. */
+function renderCauses(finding) {
+    if (finding.causes.length === 0)
+        return [];
+    const label = finding.causes.length === 1 ? 'Cause' : 'Causes';
+    return [`- **${label}:** ${escapeMarkdown(finding.causes.join(', '))}`];
+}
 function renderFinding(finding, links) {
     const acceptance = policy_acceptanceOf(finding);
     const fingerprint = findingFingerprint(finding);
@@ -24796,7 +25254,8 @@ function renderFinding(finding, links) {
         ...(acceptance === null ? [] : [renderAcceptance(acceptance)]),
         ...renderOperationLines(finding),
         `- **Before → after:** ${before} → ${after}`,
-        `- **Why:** ${escapeMarkdown(clip(finding.message, MAX_MESSAGE))}`,
+        `- **Why:** ${escapeMessage(clip(finding.message, MAX_MESSAGE), MESSAGE_CODE_SPANS)}`,
+        ...renderCauses(finding),
         `- **Where:** ${renderLocation(finding, links)}`,
         ...(fingerprint === null ? [] : [`- **Fingerprint:** ${escape_codeSpan(fingerprint)}`]),
         '',
@@ -24827,7 +25286,7 @@ function renderDocumentTable(result) {
         return `| ${path} | ${describeStatus(document)} | ${findings} |`;
     });
     if (listed.length > rows.length) {
-        rows.push(`| … ${plural(listed.length - rows.length, 'more document')} | | |`);
+        rows.push(`| … ${markdown_plural(listed.length - rows.length, 'more document')} | | |`);
     }
     return ['| Document | Status | Findings |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
@@ -24857,10 +25316,11 @@ function renderNotes(result, policy) {
         const mark = notice.warning ? '⚠️ ' : '';
         const line = notice.line === null ? '' : ` line ${notice.line}`;
         const where = notice.file === null ? '' : `${escape_codeSpan(clip(notice.file, MAX_NAME))}${line}: `;
-        return `- ${mark}${where}${escapeMarkdown(clip(notice.message, MAX_MESSAGE))}`;
+        const message = escapeMessage(clip(notice.message, MAX_MESSAGE), MESSAGE_CODE_SPANS);
+        return `- ${mark}${where}${message}`;
     });
     if (notices.length > lines.length)
-        lines.push(`- … ${plural(notices.length - lines.length, 'more note')}`);
+        lines.push(`- … ${markdown_plural(notices.length - lines.length, 'more note')}`);
     return ['**Notes**', '', ...lines, ''].join('\n');
 }
 function renderSummaryLine(result, findings, options) {
@@ -24873,8 +25333,8 @@ function renderSummaryLine(result, findings, options) {
     const acceptedCount = findings.length - blockingFindings(findings).length;
     const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
     const counts = findings.length === 0
-        ? `No findings in ${plural(documentCount, 'document')}.`
-        : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
+        ? `No findings in ${markdown_plural(documentCount, 'document')}: ${NO_FINDING_CLAIM}.`
+        : `**${markdown_plural(findings.length, 'finding')}** in ${markdown_plural(documentCount, 'document')}: ` +
             `${countBySeverity(findings)}.${accepted}`;
     const model = `Security model: ${escape_codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
     const configuration = options.policy === undefined ? '' : `\n${renderOrigin(options.policy.origin)}`;
@@ -24891,7 +25351,7 @@ function renderOrigin(origin) {
     return `Configuration: ${file}${from}.`;
 }
 function renderTruncationNotice(hidden, hint) {
-    return (`**${plural(hidden.length, 'more finding')} not shown** (${countBySeverity(hidden)}): ` +
+    return (`**${markdown_plural(hidden.length, 'more finding')} not shown** (${countBySeverity(hidden)}): ` +
         `this report is cut to fit its size limit. ${hint}\n`);
 }
 /**
@@ -24919,7 +25379,7 @@ function renderMarkdown(result, options = {}) {
     const hint = options.truncationHint ?? DEFAULT_TRUNCATION_HINT;
     const reserve = byteLength(renderTruncationNotice(findings, hint)) + 16;
     const sections = [];
-    let used = byteLength(head);
+    let used = byteLength(head) + byteLength(FOOTER) + 2;
     for (const finding of findings) {
         const section = renderFinding(finding, links);
         const isLast = sections.length === findings.length - 1;
@@ -24931,7 +25391,7 @@ function renderMarkdown(result, options = {}) {
     }
     const hidden = findings.slice(sections.length);
     const tail = hidden.length > 0 ? [renderTruncationNotice(hidden, hint)] : [];
-    return fitBytes([head, ...sections, ...tail].join('\n'), maxBytes);
+    return fitBytes([head, ...sections, ...tail, `${FOOTER}\n`].join('\n'), maxBytes);
 }
 /**
  * Last guard: a budget too small even for the fixed part is met by cutting at a line break.
@@ -24956,6 +25416,8 @@ function renderResolved(options) {
         `✅ Resolved: as of ${codeSpan(options.headSha.slice(0, 12))}, the AsyncAPI documents ` +
             'have no security findings.',
         `Security model: ${codeSpan(options.model)} (${MODEL_SENTENCE[options.model]}).`,
+        '',
+        FOOTER,
         '',
     ].join('\n');
 }
@@ -25065,7 +25527,9 @@ function toResult(finding, context) {
         ruleId: finding.rule,
         ruleIndex: context.ruleIndex,
         level: LEVEL[finding.severity],
-        message: { text: `${finding.message} Before: ${finding.before}. After: ${finding.after}.` },
+        message: {
+            text: escapeSarifText(`${finding.message} Before: ${finding.before}. After: ${finding.after}.`),
+        },
         locations: [
             {
                 physicalLocation: {
@@ -25124,7 +25588,7 @@ function toResult(finding, context) {
 function toInvocation(result, options, toUri) {
     const configuration = (options.notes ?? []).map((note) => ({
         level: note.level === 'warning' ? 'warning' : 'note',
-        message: { text: note.message },
+        message: { text: escapeSarifText(note.message) },
         ...(note.file === null
             ? {}
             : {
@@ -25140,7 +25604,7 @@ function toInvocation(result, options, toUri) {
     }));
     const execution = result.documents.flatMap((document) => document.notices.map((notice) => ({
         level: 'note',
-        message: { text: notice.message },
+        message: { text: escapeSarifText(notice.message) },
         locations: [
             {
                 physicalLocation: {
@@ -25169,6 +25633,7 @@ function pathToUri(path) {
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
 /** The terminal report: worst first, one block per finding, the line to read first. */
+
 
 
 
@@ -25231,8 +25696,9 @@ function findingBlock(finding) {
     return block;
 }
 function summaryLine(findings) {
+    // Not "no security changes": a change that makes nothing easier to reach reports nothing.
     if (findings.length === 0)
-        return 'No security changes found.';
+        return `No findings: ${NO_FINDING_CLAIM}.`;
     const parts = SEVERITIES.map((severity) => {
         return [severity, findings.filter((finding) => finding.severity === severity).length];
     })
@@ -25276,6 +25742,7 @@ function text_plural(count, noun) {
 
 
 
+
 const FORMATS = ['text', 'markdown', 'json', 'sarif'];
 const FAIL_ON = [...SEVERITIES, 'none'];
 const MODELS = ['override', 'additive'];
@@ -25294,7 +25761,8 @@ Options:
                             scanning
   --output <file>           write the report to a file instead of standard output
   --config <file>           the configuration file (rules, accept entries, ...); the options
-                            below win over it
+                            below win over it. Git mode without it reads the repository's
+                            .github/asyncapi-security-review.yml at the base commit
   --fail-on <severity>      exit 1 when a finding not accepted reaches it: critical, high,
                             medium, low, info or none (default: high)
   --model <override|additive>
@@ -25320,7 +25788,9 @@ async function runCli(argv, cwd) {
     }
     catch (error) {
         if (error instanceof UsageError) {
-            return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n\n${USAGE}\n` };
+            // One line that says what is wrong; the whole help would push it off the screen.
+            const hint = 'Run asyncapi-security-review --help for the options.';
+            return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n${hint}\n` };
         }
         if (error instanceof ConfigUsageError) {
             return { exitCode: 2, stdout: '', stderr: `error: ${error.message}\n` };
@@ -25340,14 +25810,28 @@ async function run(argv, cwd) {
     const failOn = optionalOneOf(args.values['fail-on'], FAIL_ON, '--fail-on');
     const model = optionalOneOf(args.values.model, MODELS, '--model');
     const configPath = args.values.config;
-    const loaded = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
     const gitMode = args.values['base-ref'] !== undefined;
-    const policy = resolvePolicy(loaded, { failOn, model, files: gitMode ? args.positionals : null }, configPath === undefined ? null : { file: configPath, from: 'file' });
+    if (!gitMode && args.values['head-ref'] !== undefined) {
+        throw new UsageError('--head-ref needs --base-ref: git mode compares two commits');
+    }
+    if (gitMode && args.values.root !== undefined) {
+        throw new UsageError('--root is for two files; in git mode the root is the repository');
+    }
+    // The file --config names; in git mode without it, the repository's own file at the base
+    // commit, as the Action reads it, so that both review a change under the same policy.
+    const configuration = configPath !== undefined
+        ? { loaded: await loadConfigFile(cwd, configPath), origin: fileOrigin(configPath), notes: [] }
+        : gitMode
+            ? await loadBaseConfig(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+            : { loaded: null, origin: null, notes: [] };
+    const policy = resolvePolicy(configuration.loaded, { failOn, model, files: gitMode ? args.positionals : null }, configuration.origin);
     // Review, then the policy: rules turned off, fingerprints, accepted findings.
     const reviewed = gitMode
         ? await reviewRevisions(cwd, args.values['base-ref'] ?? '', args.values['head-ref'], policy)
         : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
-    const { result, notes } = applyPolicy(reviewed.result, policy, utcDay());
+    const applied = applyPolicy(reviewed.result, policy, utcDay());
+    const { result } = applied;
+    const notes = [...configuration.notes, ...applied.notes];
     const report = render(result, format, {
         policy: { origin: policy.origin, notes },
         artifactUri: reviewed.artifactUri,
@@ -25358,10 +25842,28 @@ async function run(argv, cwd) {
         .map((note) => `warning: ${note.file ?? ''}:${note.line ?? 1}: ${note.message}\n`)
         .join('');
     if (args.values.output !== undefined) {
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(cwd, args.values.output), report);
+        await writeReport((0,external_node_path_namespaceObject.resolve)(cwd, args.values.output), args.values.output, report);
         return { exitCode, stdout: '', stderr: warnings };
     }
     return { exitCode, stdout: report, stderr: warnings };
+}
+async function writeReport(path, given, report) {
+    try {
+        await (0,promises_namespaceObject.writeFile)(path, report);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT'
+            ? 'its folder does not exist'
+            : code === 'EISDIR'
+                ? 'it is a folder; name a file'
+                : code === 'EACCES' || code === 'EPERM'
+                    ? 'permission denied'
+                    : error instanceof Error
+                        ? error.message
+                        : String(error);
+        throw new UsageError(`cannot write --output ${given}: ${why}`);
+    }
 }
 function render(result, format, options) {
     if (format === 'json')
@@ -25397,11 +25899,46 @@ async function loadConfigFile(cwd, path) {
         throw error;
     }
 }
+function fileOrigin(path) {
+    return { file: path, from: 'file' };
+}
+/**
+ * Git mode's configuration: `.github/asyncapi-security-review.yml` at the base commit, when
+ * there is one. A missing file means the defaults, said in the report; an invalid one is a
+ * usage error (exit 2) naming the key, the line and the revision.
+ */
+async function loadBaseConfig(cwd, baseRef, headRef) {
+    await requireRepository(cwd);
+    let revisions;
+    try {
+        revisions = await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
+    }
+    catch (error) {
+        if (error instanceof RevisionError)
+            throw new UsageError(error.message);
+        throw error;
+    }
+    try {
+        return await readConfiguration(revisions, null, 'base');
+    }
+    catch (error) {
+        if (error instanceof ConfigFileError)
+            throw new ConfigUsageError(error.message);
+        throw error;
+    }
+}
+async function requireRepository(cwd) {
+    if (!(await isGitRepository(cwd))) {
+        throw new UsageError(`--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
+            'or give two files');
+    }
+}
 function engineOptions(policy) {
     return { model: policy.model, ...policy.engine };
 }
 /** Git mode: every matched document between two commits of the repository around `cwd`. */
 async function reviewRevisions(cwd, baseRef, headRef, policy) {
+    await requireRepository(cwd);
     let plan;
     try {
         plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', policy.files);
@@ -25410,6 +25947,11 @@ async function reviewRevisions(cwd, baseRef, headRef, policy) {
         if (error instanceof RevisionError)
             throw new UsageError(error.message);
         throw error;
+    }
+    // Globs that match nothing are most likely a typo; a green run would hide it.
+    if (policy.files.length > 0 && plan.pairs.length === 0) {
+        throw new UsageError(`no file in either commit matches ${policy.files.join(', ')}; check the globs ` +
+            '(they are relative to the repository root)');
     }
     // reviewPlan passes the model only; the policy's engine options ride along with it.
     const options = engineOptions(policy);
@@ -25471,8 +26013,46 @@ function parseArguments(argv) {
         });
     }
     catch (error) {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
+        throw new UsageError(describeParseError(error));
     }
+}
+const OPTION_NAMES = [
+    'format',
+    'output',
+    'config',
+    'fail-on',
+    'model',
+    'root',
+    'base-ref',
+    'head-ref',
+    'help',
+    'version',
+];
+/** Node's parseArgs messages, shorter, with the option that was probably meant. */
+function describeParseError(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error.code;
+    const unknown = /^Unknown option '([^']*)'/.exec(message);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+        const given = (unknown[1] ?? '').replace(/^-+/, '');
+        const meant = OPTION_NAMES.find((name) => editDistance(name, given) <= 2);
+        return (`unknown option ${unknown[1] ?? ''}` +
+            (meant === undefined ? '' : `; did you mean --${meant}?`));
+    }
+    return message;
+}
+/** Levenshtein distance of two short option names. */
+function editDistance(left, right) {
+    let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= left.length; i += 1) {
+        const current = [i];
+        for (let j = 1; j <= right.length; j += 1) {
+            const substitution = (previous[j - 1] ?? 0) + (left[i - 1] === right[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[right.length] ?? 0;
 }
 function optionalOneOf(value, allowed, flag) {
     return value === undefined ? null : oneOf(value, allowed, flag);
