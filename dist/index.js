@@ -51368,8 +51368,11 @@ async function readConfiguration(revisions, configFile, from) {
     // saying so keeps its author from wondering why the edit has no effect.
     if (from === 'base') {
         const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-        if (!sameBytes(bytes, headBytes)) {
-            const change = bytes === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
+        const before = revisions.branchPoint
+            ? await readAt(revisions.branchPoint, path).catch(() => undefined)
+            : bytes;
+        if (!sameBytes(before, headBytes)) {
+            const change = before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
             notes.push({
                 level: 'notice',
                 message: `the head revision ${change} ${path}, but this review reads the configuration from ` +
@@ -51820,7 +51823,7 @@ function everyFindingHint(report, without) {
  * it (an empty input is "not given"), then the accept label when the pull request carries it.
  */
 async function resolveActionPolicy(context, settings, choice, revisions) {
-    const configuration = await readConfiguration(revisions, settings.configFile, settings.configFrom);
+    const configuration = await readConfiguration({ base: revisions.policyBase, head: revisions.head, branchPoint: revisions.base }, settings.configFile, settings.configFrom);
     const policy = resolvePolicy(configuration.loaded, {
         failOn: settings.failOnSeverity,
         model: settings.model,
@@ -51910,7 +51913,8 @@ async function openRevisions(context, api, choice) {
                 `${choice.defaultBranch} was found. Set base-ref to compare with a chosen revision.`, { title: 'AsyncAPI Security Review' });
             return null;
         }
-        return { base: new revision_GitRevision(environment.workspace, mergeBase, 'base'), head };
+        const base = new revision_GitRevision(environment.workspace, mergeBase, 'base');
+        return { base, head, policyBase: base };
     }
     const branchTip = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
     const head = await openRevision(context, api, hasClone, 'head', choice.head, 'head-ref');
@@ -51918,7 +51922,7 @@ async function openRevisions(context, api, choice) {
         ? await openMergeBase(context, api, hasClone, branchTip, head)
         : branchTip;
     info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
-    return { base, head };
+    return { base, head, policyBase: branchTip };
 }
 /**
  * The merge base of a pull request's base branch tip and its head: from the clone when it has

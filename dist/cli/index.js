@@ -23753,8 +23753,11 @@ async function readConfiguration(revisions, configFile, from) {
     // saying so keeps its author from wondering why the edit has no effect.
     if (from === 'base') {
         const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-        if (!sameBytes(bytes, headBytes)) {
-            const change = bytes === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
+        const before = revisions.branchPoint
+            ? await readAt(revisions.branchPoint, path).catch(() => undefined)
+            : bytes;
+        if (!sameBytes(before, headBytes)) {
+            const change = before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
             notes.push({
                 level: 'notice',
                 message: `the head revision ${change} ${path}, but this review reads the configuration from ` +

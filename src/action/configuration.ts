@@ -85,7 +85,15 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
  * naming each key, line and fix, and the revision it was read at.
  */
 export async function readConfiguration(
-  revisions: { base: Revision; head: Revision },
+  revisions: {
+    base: Revision;
+    head: Revision;
+    /**
+     * Where the head branched off, when that is not `base`: what the pull request itself
+     * changes in the file is the head against it, not against the base branch as it is now.
+     */
+    branchPoint?: Revision;
+  },
   configFile: string | null,
   from: ConfigSource,
 ): Promise<ActionConfiguration> {
@@ -98,8 +106,12 @@ export async function readConfiguration(
   // saying so keeps its author from wondering why the edit has no effect.
   if (from === 'base') {
     const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-    if (!sameBytes(bytes, headBytes)) {
-      const change = bytes === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
+    const before = revisions.branchPoint
+      ? await readAt(revisions.branchPoint, path).catch(() => undefined)
+      : bytes;
+    if (!sameBytes(before, headBytes)) {
+      const change =
+        before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
       notes.push({
         level: 'notice',
         message:

@@ -302,7 +302,7 @@ async function resolveActionPolicy(
   revisions: RevisionPair,
 ): Promise<{ policy: Policy; notes: PolicyNote[] }> {
   const configuration = await readConfiguration(
-    revisions,
+    { base: revisions.policyBase, head: revisions.head, branchPoint: revisions.base },
     settings.configFile,
     settings.configFrom,
   );
@@ -398,6 +398,12 @@ function readSettings(context: ActionContext): Settings {
 interface RevisionPair {
   base: Revision;
   head: Revision;
+  /**
+   * Where a base-side configuration is read: the base branch as it is now, which is the
+   * payload's base when the documents are compared with the merge base. Reading it at the
+   * merge base would let a pull request pick an older policy by branching from an older commit.
+   */
+  policyBase: Revision;
 }
 
 /**
@@ -437,7 +443,8 @@ async function openRevisions(
       );
       return null;
     }
-    return { base: new GitRevision(environment.workspace, mergeBase, 'base'), head };
+    const base = new GitRevision(environment.workspace, mergeBase, 'base');
+    return { base, head, policyBase: base };
   }
 
   const branchTip = await openRevision(context, api, hasClone, 'base', choice.base, 'base-ref');
@@ -446,7 +453,7 @@ async function openRevisions(
     ? await openMergeBase(context, api, hasClone, branchTip, head)
     : branchTip;
   info(context, `Base ${base.sha} via ${base.via}; head ${head.sha} via ${head.via}.`);
-  return { base, head };
+  return { base, head, policyBase: branchTip };
 }
 
 /**

@@ -857,7 +857,9 @@ describe('the bundled Action on a pull request whose base branch moved on', () =
       git(repo.dir, 'checkout', '-q', 'main');
       repo.write('asyncapi.yaml', SECURED);
       repo.write('partners.yaml', SECURED);
-      const mainTip = repo.commit('secure orders, add partners');
+      // main's policy is what reviews the pull request, not the one at its branch point.
+      repo.write('.github/asyncapi-security-review.yml', 'fail-on-severity: medium\n');
+      const mainTip = repo.commit('secure orders, add partners, add a policy');
       const clone = shallowClone(repo, 'feature');
 
       const run = await runAction(github, clone, head, {}, { base: mainTip });
@@ -866,6 +868,12 @@ describe('the bundled Action on a pull request whose base branch moved on', () =
         `Comparing with ${branchPoint}, the merge base of the base branch (${mainTip})`,
       );
       expect(run.stdout).not.toMatch(/deleted|security-removed|No merge base/);
+      expect(run.stdout).toContain(
+        'Configuration: .github/asyncapi-security-review.yml from the base revision ' +
+          `(${mainTip.slice(0, 12)}).`,
+      );
+      // The pull request did not touch the file: main added it after the branch point.
+      expect(run.stdout).not.toMatch(/the head revision (adds|deletes|changes)/);
       expect(run.exitCode).toBe(0);
       expect(run.outputs['finding-count']).toBe('0');
       expect(github.requests.map((request) => request.path)).toContain(

@@ -196,7 +196,9 @@ describe('the configuration file in the Action', () => {
 
     expect(recorded.failed).toHaveLength(1);
     expect(recorded.failed[0]).toContain(`Invalid configuration file ${CONFIG_PATH}:`);
-    expect(recorded.failed[0]).toContain(`${CONFIG_PATH}:2: rules.security-removd: unknown key security-removd`);
+    expect(recorded.failed[0]).toContain(
+      `${CONFIG_PATH}:2: rules.security-removd: unknown key security-removd`,
+    );
     expect(recorded.failed[0]).toContain('read at the base revision');
     expect(recorded.failed[0]).toContain('fix it on the base branch');
     expect(recorded.outputs).toEqual({});
