@@ -73,8 +73,12 @@ const RULE_LIST: readonly Rule[] = [
     title: 'Transport downgraded to plaintext',
     why: 'Credentials and messages cross the network unencrypted and can be read or replayed.',
     message: (c) =>
-      `${c.operation} is now reached${via(c)} over a plaintext protocol, so its credentials ` +
-      `(${c.detail}) travel unencrypted.`,
+      c.server === null
+        ? // A document without servers names no protocol: TLS can no longer be shown.
+          `${c.operation} is no longer reached through any server the document names, so ` +
+          `nothing shows its credentials (${c.detail}) still travel over TLS.`
+        : `${c.operation} is now reached${via(c)} over a plaintext protocol, so its ` +
+          `credentials (${c.detail}) travel unencrypted.`,
   },
   {
     id: 'unsecured-operation-added',
@@ -87,7 +91,7 @@ const RULE_LIST: readonly Rule[] = [
           '`security: []` means no security at all, while the document secures its other ' +
           "operations; delete the key to inherit the server's."
         : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
-          'secures its other operations.',
+          'secures its other operations; give it security, or accept it if it is public.',
   },
   {
     id: 'security-reference-unresolved',
