@@ -47,8 +47,15 @@ export interface EngineOptions {
   budget?: RunBudget;
 }
 
+/**
+ * What the engine keeps of a loaded document once its model is built: not the YAML tree. The
+ * model holds every line it may report, so dropping the tree lets the base's be collected
+ * while the head is parsed, which halves the peak memory of a large pair.
+ */
+type ReadDocument = Pick<LoadedDocument, 'path' | 'filesRead' | 'digests'>;
+
 type LoadedSide =
-  | { ok: true; document: LoadedDocument; model: ApiModel }
+  | { ok: true; document: ReadDocument; model: ApiModel }
   | { ok: false; error: DocumentError; filesRead: string[] };
 
 export async function reviewDocument(
@@ -158,7 +165,8 @@ async function loadSide(
   try {
     const model = readModel(document, { tlsProtocols });
     checkWaysIn(model, options.model, limits);
-    return { ok: true, document, model };
+    const { path, filesRead, digests } = document;
+    return { ok: true, document: { path, filesRead, digests }, model };
   } catch (error) {
     if (error instanceof DocumentError) return { ok: false, error, filesRead: document.filesRead };
     throw error;
@@ -213,7 +221,7 @@ function documentStatus(
   return 'modified';
 }
 
-function sameFiles(base: LoadedDocument, head: LoadedDocument): boolean {
+function sameFiles(base: ReadDocument, head: ReadDocument): boolean {
   if (base.digests.size !== head.digests.size) return false;
   return [...base.digests].every(([path, digest]) => head.digests.get(path) === digest);
 }

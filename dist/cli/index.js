@@ -13548,7 +13548,8 @@ async function loadSide(side, options, budget, refused) {
     try {
         const model = readModel(document, { tlsProtocols });
         checkWaysIn(model, options.model, limits);
-        return { ok: true, document, model };
+        const { path, filesRead, digests } = document;
+        return { ok: true, document: { path, filesRead, digests }, model };
     }
     catch (error) {
         if (error instanceof DocumentError)
