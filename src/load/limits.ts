@@ -18,6 +18,11 @@ export interface Limits {
   maxWaysInPerOperation: number;
   /** Ways in of every operation of one document together. */
   maxWaysIn: number;
+  /**
+   * Schemes one way in requires together (a 2.x requirement ANDs them). Matching two ways in
+   * pairs their schemes, at a cost that grows with the cube of their number.
+   */
+  maxTermsPerWayIn: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -29,4 +34,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   // Real documents stay far below both: the corpus peaks at a handful per operation.
   maxWaysInPerOperation: 256,
   maxWaysIn: 200_000,
+  maxTermsPerWayIn: 32,
 });

@@ -6,6 +6,7 @@
 import type { SecurityModel } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
 import type { Limits } from '../load/limits.js';
+import type { SourceLocation } from '../compare/finding.js';
 import { sortedUnique } from './schemes.js';
 import {
   isUnresolved,
@@ -78,8 +79,9 @@ export function effectiveSecurity(
 export function checkWaysIn(
   model: ApiModel,
   securityModel: SecurityModel,
-  limits: Pick<Limits, 'maxWaysInPerOperation' | 'maxWaysIn'>,
+  limits: Pick<Limits, 'maxWaysInPerOperation' | 'maxWaysIn' | 'maxTermsPerWayIn'>,
 ): void {
+  checkTerms(model, securityModel, limits.maxTermsPerWayIn);
   let total = 0;
 
   for (const operation of model.operations) {
@@ -107,6 +109,47 @@ export function checkWaysIn(
           `of ${limits.maxWaysIn} for one document; split the document or list fewer ` +
           'security alternatives',
       );
+    }
+  }
+}
+
+/**
+ * Refuses a way in that requires more schemes together than `maxTerms`: in a security list of
+ * a server or an operation, or, under the additive model, a server's and an operation's joined.
+ */
+function checkTerms(model: ApiModel, securityModel: SecurityModel, maxTerms: number): void {
+  const widest = (security: Operation['security']) =>
+    security.state === 'list'
+      ? Math.max(0, ...security.alternatives.map((alternative) => alternative.terms.length))
+      : 0;
+  const refuse = (at: SourceLocation, count: number) => {
+    throw new DocumentError(
+      at.file,
+      at.line,
+      at.column ?? 1,
+      `a way in here requires ${count} schemes together, more than the limit of ${maxTerms}; ` +
+        'require fewer schemes in one security requirement',
+    );
+  };
+
+  const serverWidest = new Map<string, number>();
+  for (const server of model.servers.values()) {
+    const count = widest(server.security);
+    if (count > maxTerms && server.security.state === 'list')
+      refuse(server.security.location, count);
+    serverWidest.set(server.name, count);
+  }
+
+  for (const operation of model.operations) {
+    const own = widest(operation.security);
+    const location =
+      operation.security.state === 'list' ? operation.security.location : operation.location;
+    if (own > maxTerms) refuse(location, own);
+    if (securityModel !== 'additive') continue;
+
+    for (const name of operation.servers) {
+      const joined = own + (serverWidest.get(name) ?? 0);
+      if (joined > maxTerms) refuse(location, joined);
     }
   }
 }

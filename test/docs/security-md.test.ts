@@ -52,6 +52,10 @@ describe('SECURITY.md input bounds', () => {
       count(DEFAULT_LIMITS.maxWaysInPerOperation),
     ],
     maxWaysIn: ['Ways in of all operations of one document', count(DEFAULT_LIMITS.maxWaysIn)],
+    maxTermsPerWayIn: [
+      'Schemes one way in requires together',
+      count(DEFAULT_LIMITS.maxTermsPerWayIn),
+    ],
   };
   const budget: Record<keyof BudgetLimits, [label: string, value: string]> = {
     maxRunMillis: ['Wall-clock time of one run', `${DEFAULT_BUDGET.maxRunMillis / 60_000} min`],

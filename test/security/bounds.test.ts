@@ -397,6 +397,28 @@ describe('ways in', () => {
     });
   });
 
+  it('refuses a requirement that ANDs more schemes than the limit, at its line', async () => {
+    workspace = createWorkspace();
+    // One 2.x requirement naming 2,000 schemes took 9 s to compare with itself before the bound.
+    const count = 2_000;
+    const names = Array.from({ length: count }, (_, i) => `key${i}: []`).join(', ');
+    const schemes = Array.from(
+      { length: count },
+      (_, i) => `    key${i}: {type: httpApiKey, in: header, name: X-Key-${i}}\n`,
+    ).join('');
+    const head =
+      'asyncapi: 2.6.0\ninfo: {title: Orders, version: 1.0.0}\nchannels:\n  orders:\n' +
+      `    publish:\n      operationId: send\n      security:\n        - {${names}}\n` +
+      `components:\n  securitySchemes:\n${schemes}`;
+    const { value, millis } = await timed(() => workspace.review(head));
+    await expectInvalid(value, {
+      reason: /a way in here requires 2000 schemes together, more than the limit of 32/,
+      line: lineOf(head, '      security:'),
+      fix: /require fewer schemes in one security requirement/,
+    });
+    expect(millis).toBeLessThan(5_000);
+  });
+
   it('stops between two operations when the clock runs out during the comparison', async () => {
     workspace = createWorkspace(manyWaysIn(1, 1, 300));
     let ticks = 0;
