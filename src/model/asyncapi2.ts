@@ -88,6 +88,7 @@ class Reader2 {
     const at = this.context.locate(this.root, 'channels');
     const channels = this.context.optionalMap(this.root.channels, 'channels', at);
     const operations: Operation[] = [];
+    const seenIds = new Map<string, SourceLocation>();
 
     for (const [address, value] of Object.entries(channels)) {
       const channelAt = this.context.locate(channels, address);
@@ -106,8 +107,26 @@ class Reader2 {
           operationAt,
         );
 
+        const id = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+        if (id !== undefined) {
+          // Operations are matched across versions by id: two with one id could be swapped
+          // between base and head, a weaker one taking the other's place unseen.
+          const earlier = seenIds.get(id);
+          const idAt = this.context.locate(operation, 'operationId', operationAt);
+          if (earlier !== undefined) {
+            throw new DocumentError(
+              idAt.file,
+              idAt.line,
+              1,
+              `operationId ${JSON.stringify(id)} is also used at line ${earlier.line}; ` +
+                'operation ids must be unique, so rename one of them',
+            );
+          }
+          seenIds.set(id, idAt);
+        }
+
         operations.push({
-          id: typeof operation.operationId === 'string' ? operation.operationId : undefined,
+          id,
           channel: address,
           action,
           servers: reach.servers,
