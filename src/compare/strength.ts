@@ -3,6 +3,7 @@
  * definition is at least as strong as another.
  */
 import { canonicalJson } from '../model/schemes.js';
+import { UNDECLARED_SERVER_TYPE } from '../model/context.js';
 import type { Scheme } from '../model/types.js';
 
 /**
@@ -28,6 +29,8 @@ export const DEFAULT_STRENGTH_CLASSES: Readonly<Record<string, number>> = Object
 });
 
 export function strengthClass(scheme: Scheme, classes: Readonly<Record<string, number>>): number {
+  // A server the document does not declare protects nothing that can be shown (context.ts).
+  if (scheme.type === UNDECLARED_SERVER_TYPE) return 0;
   // Own keys only: a type named `constructor` or `toString` must be an unknown type (class 1),
   // not a method of Object.prototype that compares as neither weaker nor stronger.
   const classOf = (key: string) => (Object.hasOwn(classes, key) ? classes[key] : undefined);

@@ -8,7 +8,7 @@
  */
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
-import { describeValue, isMap, ModelContext, type YamlMap } from './context.js';
+import { describeValue, isMap, ModelContext, undeclaredServer, type YamlMap } from './context.js';
 import { makeScheme, SCOPED_TYPES, schemeTypeProblem, sortedUnique } from './schemes.js';
 import type {
   Action,
@@ -33,7 +33,7 @@ export function readAsyncApi2(context: ModelContext, root: YamlMap, version: str
 
   return {
     version,
-    servers,
+    servers: new Map([...servers, ...reader.undeclared]),
     serverless: servers.size === 0,
     operations,
     notices: context.notices,
@@ -41,6 +41,8 @@ export function readAsyncApi2(context: ModelContext, root: YamlMap, version: str
 }
 
 class Reader2 {
+  /** Servers channels list but `servers` does not declare, by the name the channel gives. */
+  readonly undeclared = new Map<string, Server>();
   private readonly rootFile: string;
   private readonly schemes: YamlMap;
 
@@ -175,11 +177,14 @@ class Reader2 {
       if (typeof name === 'string' && servers.has(name)) {
         names.push(name);
       } else {
+        const reason = `channel ${address} lists server ${describeValue(name)}, which is not declared in servers`;
         this.context.notice(
-          `channel ${address} lists server ${describeValue(name)}, which is not declared in servers; ` +
-            'no operation can be reached through it',
+          `${reason}; its protocol and security cannot be known, so the review fails closed on it`,
           itemAt,
         );
+        const placeholder = typeof name === 'string' ? name : describeValue(name);
+        this.undeclared.set(placeholder, undeclaredServer(placeholder, itemAt));
+        names.push(placeholder);
       }
     });
     return { servers: sortedUnique(names), location };

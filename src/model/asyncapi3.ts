@@ -8,7 +8,14 @@
  */
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
-import { isMap, lastPointerSegment, ModelContext, type YamlMap } from './context.js';
+import {
+  describeValue,
+  isMap,
+  lastPointerSegment,
+  ModelContext,
+  undeclaredServer,
+  type YamlMap,
+} from './context.js';
 import { makeScheme, requiredScopesOf, schemeTypeProblem, sortedUnique } from './schemes.js';
 import type { Alternative, ApiModel, Operation, OwnSecurity, Server } from './types.js';
 
@@ -19,7 +26,7 @@ export function readAsyncApi3(context: ModelContext, root: YamlMap, version: str
 
   return {
     version,
-    servers,
+    servers: new Map([...servers, ...reader.undeclared]),
     serverless: servers.size === 0,
     operations,
     notices: context.notices,
@@ -27,6 +34,8 @@ export function readAsyncApi3(context: ModelContext, root: YamlMap, version: str
 }
 
 class Reader3 {
+  /** Servers channels list but `servers` does not declare, by the name the reference gives. */
+  readonly undeclared = new Map<string, Server>();
   private readonly rootFile: string;
   /**
    * Resolved server objects by identity, to name the servers a channel's references reach
@@ -173,11 +182,14 @@ class Reader3 {
         names.push(...reached);
       } else {
         const why = resolved.ok ? 'it is not one of the servers' : resolved.problem.reason;
+        const reason = `channel ${key} lists a server that cannot be used (${why})`;
         this.context.notice(
-          `channel ${key} lists a server that cannot be used (${why}); ` +
-            'no operation can be reached through it',
+          `${reason}; its protocol and security cannot be known, so the review fails closed on it`,
           itemAt,
         );
+        const name = undeclaredName(entry);
+        this.undeclared.set(name, undeclaredServer(name, itemAt));
+        names.push(name);
       }
     });
     return { servers: sortedUnique(names), location };
@@ -284,4 +296,15 @@ function serverNamedBy(entry: unknown, servers: Map<string, Server>): string[] |
   const name = lastPointerSegment(ref.slice(1));
   const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
   return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
+}
+
+/**
+ * The name of a listed server that is not declared: the last segment of a `#/servers/<name>`
+ * reference, so that a 2.x name and its 3.x reference agree, else the reference as written.
+ */
+function undeclaredName(entry: unknown): string {
+  const ref = typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+  if (typeof ref !== 'string') return describeValue(ref);
+  if (ref.startsWith('#/servers/')) return lastPointerSegment(ref.slice(1)) ?? ref;
+  return ref;
 }

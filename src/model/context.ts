@@ -5,6 +5,7 @@
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
 import type { LoadedDocument, RefProblem, Resolution } from '../load/loader.js';
+import { canonicalJson } from './schemes.js';
 import type { ModelNotice, OwnSecurity, Server, Alternative } from './types.js';
 
 export type YamlMap = Readonly<Record<string, unknown>>;
@@ -172,4 +173,36 @@ export function lastPointerSegment(pointer: string): string | undefined {
   } catch {
     return segment;
   }
+}
+
+/** The scheme type of the stand-in for an undeclared server; no document can declare it. */
+export const UNDECLARED_SERVER_TYPE = 'undeclared server';
+
+/**
+ * A server a channel lists but the document does not declare (a typo, or a server defined only
+ * under components). Nothing can be known of its protocol or security, and leaving it out would
+ * read as the operation becoming harder to reach. So it stands in the model as a plaintext
+ * server whose one scheme is "undeclared server <name>": of strength class 0 (strength.ts), it
+ * is weaker than any real scheme and matches only the same stand-in, so newly listing such a
+ * server is a weakening, while a document that listed it before and still does is unchanged.
+ */
+export function undeclaredServer(name: string, at: SourceLocation): Server {
+  const key = canonicalJson({ [UNDECLARED_SERVER_TYPE]: name });
+  const scheme = {
+    key,
+    type: UNDECLARED_SERVER_TYPE,
+    definition: {},
+    name: 'unknown security',
+    named: true,
+    declared: key,
+    location: at,
+  };
+  return {
+    name,
+    protocol: 'unknown',
+    tls: false,
+    security: { state: 'list', alternatives: [{ terms: [{ scheme, scopes: [] }] }], location: at },
+    location: at,
+    protocolLocation: at,
+  };
 }
