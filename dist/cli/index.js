@@ -11359,6 +11359,7 @@ function effectiveSecurity(operation, model, securityModel) {
  * is never materialised. The error names the operation's line, for a `document-invalid`.
  */
 function checkWaysIn(model, securityModel, limits) {
+    checkTerms(model, securityModel, limits.maxTermsPerWayIn);
     let total = 0;
     for (const operation of model.operations) {
         const count = countWaysIn(operation, model, securityModel);
@@ -11373,6 +11374,39 @@ function checkWaysIn(model, securityModel, limits) {
             throw new DocumentError(file, line, column ?? 1, `the operations up to this one have ${total} ways in together, more than the limit ` +
                 `of ${limits.maxWaysIn} for one document; split the document or list fewer ` +
                 'security alternatives');
+        }
+    }
+}
+/**
+ * Refuses a way in that requires more schemes together than `maxTerms`: in a security list of
+ * a server or an operation, or, under the additive model, a server's and an operation's joined.
+ */
+function checkTerms(model, securityModel, maxTerms) {
+    const widest = (security) => security.state === 'list'
+        ? Math.max(0, ...security.alternatives.map((alternative) => alternative.terms.length))
+        : 0;
+    const refuse = (at, count) => {
+        throw new DocumentError(at.file, at.line, at.column ?? 1, `a way in here requires ${count} schemes together, more than the limit of ${maxTerms}; ` +
+            'require fewer schemes in one security requirement');
+    };
+    const serverWidest = new Map();
+    for (const server of model.servers.values()) {
+        const count = widest(server.security);
+        if (count > maxTerms && server.security.state === 'list')
+            refuse(server.security.location, count);
+        serverWidest.set(server.name, count);
+    }
+    for (const operation of model.operations) {
+        const own = widest(operation.security);
+        const location = operation.security.state === 'list' ? operation.security.location : operation.location;
+        if (own > maxTerms)
+            refuse(location, own);
+        if (securityModel !== 'additive')
+            continue;
+        for (const name of operation.servers) {
+            const joined = own + (serverWidest.get(name) ?? 0);
+            if (joined > maxTerms)
+                refuse(location, joined);
         }
     }
 }
@@ -11412,11 +11446,180 @@ function mergeTerms(terms) {
     return [...byScheme.values()];
 }
 
+;// CONCATENATED MODULE: ./src/model/context.ts
+
+
+/** Protocols that carry TLS (SECURITY-MODEL.md §3); a setting can add more. */
+const DEFAULT_TLS_PROTOCOLS = [
+    'mqtts',
+    'wss',
+    'https',
+    'amqps',
+    'kafka-secure',
+    'secure-mqtt',
+    'stomps',
+];
+class ModelContext {
+    document;
+    notices = [];
+    tlsProtocols;
+    constructor(document, options) {
+        this.document = document;
+        this.tlsProtocols = new Set(options.tlsProtocols.map((protocol) => protocol.toLowerCase()));
+    }
+    /** File and line of `container`, or of its `key` when given. */
+    locate(container, key, fallback) {
+        const positions = this.document.positions;
+        const file = positions.fileOf(container);
+        const line = key === undefined ? positions.lineOf(container) : positions.lineOfKey(container, key);
+        if (file === undefined || line === undefined) {
+            return fallback ?? { file: this.document.path, line: 1 };
+        }
+        return { file, line };
+    }
+    /** The line of item `index` of a sequence. */
+    locateItem(sequence, index, fallback) {
+        const file = this.document.positions.fileOf(sequence);
+        const line = this.document.positions.lineOfItem(sequence, index);
+        return file !== undefined && line !== undefined ? { file, line } : fallback;
+    }
+    /** Follows a reference that must resolve; otherwise the document is invalid. */
+    follow(value, fromFile, what) {
+        const resolution = this.document.resolver.resolve(value, fromFile);
+        if (!resolution.ok)
+            throw refError(resolution.problem, what);
+        return { value: resolution.value, file: resolution.file };
+    }
+    /** Follows a reference that may fail; the caller decides what a failure means. */
+    tryFollow(value, fromFile) {
+        return this.document.resolver.resolve(value, fromFile);
+    }
+    fileOf(value, fallback) {
+        return this.document.resolver.fileOf(value) ?? fallback;
+    }
+    /** Requires a mapping where the specification says there is one. */
+    expectMap(value, what, at) {
+        if (isMap(value))
+            return value;
+        throw new DocumentError(at.file, at.line, 1, `${what} must be a mapping`);
+    }
+    /** Optional mapping: absent or null give an empty one. */
+    optionalMap(value, what, at) {
+        return value === undefined || value === null ? {} : this.expectMap(value, what, at);
+    }
+    isTls(protocol) {
+        return this.tlsProtocols.has(protocol.toLowerCase());
+    }
+    /** Records a notice once, however many operations share the thing it is about. */
+    notice(message, location) {
+        const seen = this.notices.some((notice) => notice.message === message &&
+            notice.location.file === location.file &&
+            notice.location.line === location.line);
+        if (!seen)
+            this.notices.push({ message, location });
+    }
+    /**
+     * Reads a `security` field into its three states. `readList` turns a non-empty list into
+     * alternatives; it is version-specific.
+     */
+    ownSecurity(container, where, readList) {
+        if (!Object.hasOwn(container, 'security'))
+            return { state: 'absent' };
+        const value = container.security;
+        const location = this.locate(container, 'security');
+        if (value === null)
+            return { state: 'absent' };
+        if (!Array.isArray(value)) {
+            throw new DocumentError(location.file, location.line, 1, `${where}.security must be a list`);
+        }
+        if (value.length === 0)
+            return { state: 'empty', location };
+        return { state: 'list', alternatives: readList(value, location), location };
+    }
+    /** A server's protocol and whether it carries TLS; `url` scheme when `protocol` is missing. */
+    readProtocol(server, name) {
+        const location = this.locate(server);
+        const urlField = typeof server.url === 'string' ? server.url : '';
+        const fromUrl = /^([a-z][a-z0-9+.-]*):\/\//i.exec(urlField)?.[1] ?? '';
+        const protocol = typeof server.protocol === 'string' ? server.protocol : fromUrl;
+        const protocolKey = Object.hasOwn(server, 'protocol') ? 'protocol' : 'url';
+        if (protocol === '') {
+            this.notice(`server ${name} names no protocol; it is treated as plaintext`, location);
+        }
+        return {
+            protocol,
+            tls: this.isTls(protocol),
+            location,
+            protocolLocation: this.locate(server, protocolKey),
+        };
+    }
+}
+/**
+ * A document value as a message quotes it: scalars as written, containers by kind. Mappings
+ * have no prototype (yaml.ts), so `String()` on one throws instead of printing.
+ */
+function describeValue(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object' && value !== null)
+        return 'a mapping';
+    return String(value);
+}
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function refError(problem, what) {
+    return new DocumentError(problem.file, problem.line, 1, `${what}: $ref ${problem.ref} cannot be followed: ${problem.reason}`);
+}
+/** The last segment of a JSON pointer, unescaped: the component or map key it names. */
+function lastPointerSegment(pointer) {
+    if (!pointer.startsWith('/'))
+        return undefined;
+    const segment = pointer.split('/').pop() ?? '';
+    try {
+        return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+    }
+    catch {
+        return segment;
+    }
+}
+/** The scheme type of the stand-in for an undeclared server; no document can declare it. */
+const UNDECLARED_SERVER_TYPE = 'undeclared server';
+/**
+ * A server a channel lists but the document does not declare (a typo, or a server defined only
+ * under components). Nothing can be known of its protocol or security, and leaving it out would
+ * read as the operation becoming harder to reach. So it stands in the model as a plaintext
+ * server whose one scheme is "undeclared server <name>": of strength class 0 (strength.ts), it
+ * is weaker than any real scheme and matches only the same stand-in, so newly listing such a
+ * server is a weakening, while a document that listed it before and still does is unchanged.
+ */
+function undeclaredServer(name, at) {
+    const key = canonicalJson({ [UNDECLARED_SERVER_TYPE]: name });
+    const scheme = {
+        key,
+        type: UNDECLARED_SERVER_TYPE,
+        definition: {},
+        name: 'unknown security',
+        named: true,
+        declared: key,
+        location: at,
+    };
+    return {
+        name,
+        protocol: 'unknown',
+        tls: false,
+        security: { state: 'list', alternatives: [{ terms: [{ scheme, scopes: [] }] }], location: at },
+        location: at,
+        protocolLocation: at,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/compare/strength.ts
 /**
  * How strong a scheme is: its class (SECURITY-MODEL.md §4) and, within one type, whether one
  * definition is at least as strong as another.
  */
+
 
 /**
  * Default strength classes: 1 a secret sent as is, 2 a challenge or a token, 3 a delegated or
@@ -11440,6 +11643,9 @@ const DEFAULT_STRENGTH_CLASSES = Object.freeze({
     asymmetricEncryption: 3,
 });
 function strengthClass(scheme, classes) {
+    // A server the document does not declare protects nothing that can be shown (context.ts).
+    if (scheme.type === UNDECLARED_SERVER_TYPE)
+        return 0;
     // Own keys only: a type named `constructor` or `toString` must be an unknown type (class 1),
     // not a method of Object.prototype that compares as neither weaker nor stronger.
     const classOf = (key) => (Object.hasOwn(classes, key) ? classes[key] : undefined);
@@ -12255,6 +12461,7 @@ const DEFAULT_LIMITS = Object.freeze({
     // Real documents stay far below both: the corpus peaks at a handful per operation.
     maxWaysInPerOperation: 256,
     maxWaysIn: 200_000,
+    maxTermsPerWayIn: 32,
 });
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -12884,143 +13091,6 @@ function childOf(container, segment) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/model/context.ts
-
-/** Protocols that carry TLS (SECURITY-MODEL.md §3); a setting can add more. */
-const DEFAULT_TLS_PROTOCOLS = [
-    'mqtts',
-    'wss',
-    'https',
-    'amqps',
-    'kafka-secure',
-    'secure-mqtt',
-    'stomps',
-];
-class ModelContext {
-    document;
-    notices = [];
-    tlsProtocols;
-    constructor(document, options) {
-        this.document = document;
-        this.tlsProtocols = new Set(options.tlsProtocols.map((protocol) => protocol.toLowerCase()));
-    }
-    /** File and line of `container`, or of its `key` when given. */
-    locate(container, key, fallback) {
-        const positions = this.document.positions;
-        const file = positions.fileOf(container);
-        const line = key === undefined ? positions.lineOf(container) : positions.lineOfKey(container, key);
-        if (file === undefined || line === undefined) {
-            return fallback ?? { file: this.document.path, line: 1 };
-        }
-        return { file, line };
-    }
-    /** The line of item `index` of a sequence. */
-    locateItem(sequence, index, fallback) {
-        const file = this.document.positions.fileOf(sequence);
-        const line = this.document.positions.lineOfItem(sequence, index);
-        return file !== undefined && line !== undefined ? { file, line } : fallback;
-    }
-    /** Follows a reference that must resolve; otherwise the document is invalid. */
-    follow(value, fromFile, what) {
-        const resolution = this.document.resolver.resolve(value, fromFile);
-        if (!resolution.ok)
-            throw refError(resolution.problem, what);
-        return { value: resolution.value, file: resolution.file };
-    }
-    /** Follows a reference that may fail; the caller decides what a failure means. */
-    tryFollow(value, fromFile) {
-        return this.document.resolver.resolve(value, fromFile);
-    }
-    fileOf(value, fallback) {
-        return this.document.resolver.fileOf(value) ?? fallback;
-    }
-    /** Requires a mapping where the specification says there is one. */
-    expectMap(value, what, at) {
-        if (isMap(value))
-            return value;
-        throw new DocumentError(at.file, at.line, 1, `${what} must be a mapping`);
-    }
-    /** Optional mapping: absent or null give an empty one. */
-    optionalMap(value, what, at) {
-        return value === undefined || value === null ? {} : this.expectMap(value, what, at);
-    }
-    isTls(protocol) {
-        return this.tlsProtocols.has(protocol.toLowerCase());
-    }
-    /** Records a notice once, however many operations share the thing it is about. */
-    notice(message, location) {
-        const seen = this.notices.some((notice) => notice.message === message &&
-            notice.location.file === location.file &&
-            notice.location.line === location.line);
-        if (!seen)
-            this.notices.push({ message, location });
-    }
-    /**
-     * Reads a `security` field into its three states. `readList` turns a non-empty list into
-     * alternatives; it is version-specific.
-     */
-    ownSecurity(container, where, readList) {
-        if (!Object.hasOwn(container, 'security'))
-            return { state: 'absent' };
-        const value = container.security;
-        const location = this.locate(container, 'security');
-        if (value === null)
-            return { state: 'absent' };
-        if (!Array.isArray(value)) {
-            throw new DocumentError(location.file, location.line, 1, `${where}.security must be a list`);
-        }
-        if (value.length === 0)
-            return { state: 'empty', location };
-        return { state: 'list', alternatives: readList(value, location), location };
-    }
-    /** A server's protocol and whether it carries TLS; `url` scheme when `protocol` is missing. */
-    readProtocol(server, name) {
-        const location = this.locate(server);
-        const urlField = typeof server.url === 'string' ? server.url : '';
-        const fromUrl = /^([a-z][a-z0-9+.-]*):\/\//i.exec(urlField)?.[1] ?? '';
-        const protocol = typeof server.protocol === 'string' ? server.protocol : fromUrl;
-        const protocolKey = Object.hasOwn(server, 'protocol') ? 'protocol' : 'url';
-        if (protocol === '') {
-            this.notice(`server ${name} names no protocol; it is treated as plaintext`, location);
-        }
-        return {
-            protocol,
-            tls: this.isTls(protocol),
-            location,
-            protocolLocation: this.locate(server, protocolKey),
-        };
-    }
-}
-/**
- * A document value as a message quotes it: scalars as written, containers by kind. Mappings
- * have no prototype (yaml.ts), so `String()` on one throws instead of printing.
- */
-function describeValue(value) {
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object' && value !== null)
-        return 'a mapping';
-    return String(value);
-}
-function isMap(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function refError(problem, what) {
-    return new DocumentError(problem.file, problem.line, 1, `${what}: $ref ${problem.ref} cannot be followed: ${problem.reason}`);
-}
-/** The last segment of a JSON pointer, unescaped: the component or map key it names. */
-function lastPointerSegment(pointer) {
-    if (!pointer.startsWith('/'))
-        return undefined;
-    const segment = pointer.split('/').pop() ?? '';
-    try {
-        return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
-    }
-    catch {
-        return segment;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/model/asyncapi2.ts
 
 
@@ -13036,7 +13106,7 @@ function readAsyncApi2(context, root, version) {
     const operations = reader.operations(servers);
     return {
         version,
-        servers,
+        servers: new Map([...servers, ...reader.undeclared]),
         serverless: servers.size === 0,
         operations,
         notices: context.notices,
@@ -13046,6 +13116,8 @@ class Reader2 {
     context;
     root;
     minor;
+    /** Servers channels list but `servers` does not declare, by the name the channel gives. */
+    undeclared = new Map();
     rootFile;
     schemes;
     constructor(context, root, minor) {
@@ -13077,6 +13149,7 @@ class Reader2 {
         const at = this.context.locate(this.root, 'channels');
         const channels = this.context.optionalMap(this.root.channels, 'channels', at);
         const operations = [];
+        const seenIds = new Map();
         for (const [address, value] of Object.entries(channels)) {
             const channelAt = this.context.locate(channels, address);
             const resolved = this.context.follow(value, this.rootFile, `channel ${address}`);
@@ -13088,8 +13161,20 @@ class Reader2 {
                 const operationAt = this.context.locate(channel, field);
                 const followed = this.context.follow(channel[field], resolved.file, `${address}.${field}`);
                 const operation = this.context.expectMap(followed.value, `${address}.${field}`, operationAt);
+                const id = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+                if (id !== undefined) {
+                    // Operations are matched across versions by id: two with one id could be swapped
+                    // between base and head, a weaker one taking the other's place unseen.
+                    const earlier = seenIds.get(id);
+                    const idAt = this.context.locate(operation, 'operationId', operationAt);
+                    if (earlier !== undefined) {
+                        throw new DocumentError(idAt.file, idAt.line, 1, `operationId ${JSON.stringify(id)} is also used at line ${earlier.line}; ` +
+                            'operation ids must be unique, so rename one of them');
+                    }
+                    seenIds.set(id, idAt);
+                }
                 operations.push({
-                    id: typeof operation.operationId === 'string' ? operation.operationId : undefined,
+                    id,
                     channel: address,
                     action,
                     servers: reach.servers,
@@ -13126,8 +13211,11 @@ class Reader2 {
                 names.push(name);
             }
             else {
-                this.context.notice(`channel ${address} lists server ${describeValue(name)}, which is not declared in servers; ` +
-                    'no operation can be reached through it', itemAt);
+                const reason = `channel ${address} lists server ${describeValue(name)}, which is not declared in servers`;
+                this.context.notice(`${reason}; its protocol and security cannot be known, so the review fails closed on it`, itemAt);
+                const placeholder = typeof name === 'string' ? name : describeValue(name);
+                this.undeclared.set(placeholder, undeclaredServer(placeholder, itemAt));
+                names.push(placeholder);
             }
         });
         return { servers: sortedUnique(names), location };
@@ -13218,7 +13306,7 @@ function readAsyncApi3(context, root, version) {
     const operations = reader.operations(servers);
     return {
         version,
-        servers,
+        servers: new Map([...servers, ...reader.undeclared]),
         serverless: servers.size === 0,
         operations,
         notices: context.notices,
@@ -13227,6 +13315,8 @@ function readAsyncApi3(context, root, version) {
 class Reader3 {
     context;
     root;
+    /** Servers channels list but `servers` does not declare, by the name the reference gives. */
+    undeclared = new Map();
     rootFile;
     /**
      * Resolved server objects by identity, to name the servers a channel's references reach
@@ -13326,8 +13416,11 @@ class Reader3 {
             }
             else {
                 const why = resolved.ok ? 'it is not one of the servers' : resolved.problem.reason;
-                this.context.notice(`channel ${key} lists a server that cannot be used (${why}); ` +
-                    'no operation can be reached through it', itemAt);
+                const reason = `channel ${key} lists a server that cannot be used (${why})`;
+                this.context.notice(`${reason}; its protocol and security cannot be known, so the review fails closed on it`, itemAt);
+                const name = undeclaredName(entry);
+                this.undeclared.set(name, undeclaredServer(name, itemAt));
+                names.push(name);
             }
         });
         return { servers: sortedUnique(names), location };
@@ -13411,6 +13504,18 @@ function serverNamedBy(entry, servers) {
     const name = lastPointerSegment(ref.slice(1));
     const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
     return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
+}
+/**
+ * The name of a listed server that is not declared: the last segment of a `#/servers/<name>`
+ * reference, so that a 2.x name and its 3.x reference agree, else the reference as written.
+ */
+function undeclaredName(entry) {
+    const ref = typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+    if (typeof ref !== 'string')
+        return describeValue(ref);
+    if (ref.startsWith('#/servers/'))
+        return lastPointerSegment(ref.slice(1)) ?? ref;
+    return ref;
 }
 
 ;// CONCATENATED MODULE: ./src/model/read.ts
