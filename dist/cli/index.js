@@ -12037,11 +12037,18 @@ function ruleById(id) {
 function compareModels(base, head, options) {
     const findings = [];
     const secured = new Set(head.operations.filter((operation) => isSecured(effectiveSecurity(operation, head, options.model))));
-    for (const [baseOperation, headOperation] of matchOperations(base?.operations ?? [], head.operations)) {
+    const matches = matchOperations(base?.operations ?? [], head.operations);
+    // Base operations no head operation matched, by channel and action: a new head operation
+    // there may replace them under a new id (many APIs put every operation on one channel).
+    const paired = new Set(matches.map(([baseOperation]) => baseOperation));
+    const unmatchedBase = groupByAddress((base?.operations ?? []).filter((operation) => !paired.has(operation)));
+    for (const [baseOperation, headOperation] of matches) {
         options.checkTime?.();
+        const replaced = baseOperation ? [] : (unmatchedBase.get(addressKey(headOperation)) ?? []);
         const pair = {
             base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
             head: { operation: headOperation, model: head },
+            replaced: base ? replaced.map((operation) => ({ operation, model: base })) : [],
         };
         const othersSecured = secured.size - (secured.has(headOperation) ? 1 : 0) > 0;
         findings.push(...compareOperation(pair, othersSecured, options));
@@ -12077,13 +12084,24 @@ function compareOperation(pair, othersSecured, options) {
         }
     }
     if (!pair.base) {
-        if (othersSecured) {
+        // A new id where the channel and action lost operations: compared with every way in those
+        // had, so that renaming an operation while weakening it is not a new operation that passes.
+        const replacedAlternatives = pair.replaced.flatMap((side) => effectiveSecurity(side.operation, side.model, options.model));
+        if (replacedAlternatives.length > 0) {
+            for (const alternative of headAlternatives) {
+                if (replacedAlternatives.some((old) => covers(alternative, old, coverage)))
+                    continue;
+                const rule = classifyWeakening(alternative, replacedAlternatives, coverage);
+                add(alternative.server, rule, formatAlternative(alternative));
+            }
+        }
+        else if (othersSecured) {
             for (const alternative of headAlternatives) {
                 if (alternative.terms.length === 0)
                     add(alternative.server, 'unsecured-operation-added');
             }
         }
-        return toFindings(pair, buckets, [], headAlternatives, options);
+        return toFindings(pair, buckets, replacedAlternatives, headAlternatives, options);
     }
     const baseAlternatives = effectiveSecurity(pair.base.operation, pair.base.model, options.model);
     const uncovered = headAlternatives.filter((alternative) => !baseAlternatives.some((old) => covers(alternative, old, coverage)));
@@ -12136,7 +12154,8 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             return [];
         const ruleId = enabled.reduce((worst, id) => severityRank(severityOf(id)) > severityRank(severityOf(worst)) ? id : worst);
         const rule = ruleById(ruleId);
-        const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
+        const isNew = pair.base === undefined && baseAlternatives.length === 0;
+        const before = describeSide(baseAlternatives, bucket.server, isNew);
         const after = describeSide(headAlternatives, bucket.server, false);
         const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives, options);
         const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);

@@ -49,14 +49,22 @@ export function compareModels(
     ),
   );
 
-  for (const [baseOperation, headOperation] of matchOperations(
-    base?.operations ?? [],
-    head.operations,
-  )) {
+  const matches = matchOperations(base?.operations ?? [], head.operations);
+
+  // Base operations no head operation matched, by channel and action: a new head operation
+  // there may replace them under a new id (many APIs put every operation on one channel).
+  const paired = new Set(matches.map(([baseOperation]) => baseOperation));
+  const unmatchedBase = groupByAddress(
+    (base?.operations ?? []).filter((operation) => !paired.has(operation)),
+  );
+
+  for (const [baseOperation, headOperation] of matches) {
     options.checkTime?.();
+    const replaced = baseOperation ? [] : (unmatchedBase.get(addressKey(headOperation)) ?? []);
     const pair: OperationPair = {
       base: baseOperation && base ? { operation: baseOperation, model: base } : undefined,
       head: { operation: headOperation, model: head },
+      replaced: base ? replaced.map((operation) => ({ operation, model: base })) : [],
     };
     const othersSecured = secured.size - (secured.has(headOperation) ? 1 : 0) > 0;
     findings.push(...compareOperation(pair, othersSecured, options));
@@ -73,6 +81,11 @@ interface Side {
 interface OperationPair {
   base: Side | undefined;
   head: Side;
+  /**
+   * For a head operation that matched none: the unmatched base operations of its channel and
+   * action, which it may replace under a new id. It must not be easier than all of them.
+   */
+  replaced: Side[];
 }
 
 /** One server's worth of findings before the most severe is chosen. */
@@ -119,12 +132,23 @@ function compareOperation(
   }
 
   if (!pair.base) {
-    if (othersSecured) {
+    // A new id where the channel and action lost operations: compared with every way in those
+    // had, so that renaming an operation while weakening it is not a new operation that passes.
+    const replacedAlternatives = pair.replaced.flatMap((side) =>
+      effectiveSecurity(side.operation, side.model, options.model),
+    );
+    if (replacedAlternatives.length > 0) {
+      for (const alternative of headAlternatives) {
+        if (replacedAlternatives.some((old) => covers(alternative, old, coverage))) continue;
+        const rule = classifyWeakening(alternative, replacedAlternatives, coverage);
+        add(alternative.server, rule, formatAlternative(alternative));
+      }
+    } else if (othersSecured) {
       for (const alternative of headAlternatives) {
         if (alternative.terms.length === 0) add(alternative.server, 'unsecured-operation-added');
       }
     }
-    return toFindings(pair, buckets, [], headAlternatives, options);
+    return toFindings(pair, buckets, replacedAlternatives, headAlternatives, options);
   }
 
   const baseAlternatives = effectiveSecurity(pair.base.operation, pair.base.model, options.model);
@@ -201,7 +225,8 @@ function toFindings(
     );
     const rule = ruleById(ruleId);
 
-    const before = describeSide(baseAlternatives, bucket.server, pair.base === undefined);
+    const isNew = pair.base === undefined && baseAlternatives.length === 0;
+    const before = describeSide(baseAlternatives, bucket.server, isNew);
     const after = describeSide(headAlternatives, bucket.server, false);
     const causes = findCauses(pair, bucket.server, baseAlternatives, headAlternatives, options);
     const places = locateCause(causes[0] ?? 'override changed', pair, bucket.server);
