@@ -392,36 +392,35 @@ describe('the bundled Action on a clean pull request', () => {
   });
 });
 
-// A real change from the shared corpus (pair B2 of SOURCES.md, openxapi/openxapi history): the
-// "Refactor cmfutures specs" commit renames and merges operations, and some new ones are open.
-const CORPUS = join(process.cwd(), '..', 'shared', 'corpus', 'openxapi-binance');
-const B2_BASE = join(CORPUS, 'cmfutures@cdca9d4b', 'cmfutures.yaml');
-const B2_HEAD = join(CORPUS, 'cmfutures@3a1415ea', 'cmfutures.yaml');
+// A real change from the shared corpus (pair D4 of SOURCES.md, asyncapi/cli's fixtures): the
+// dummySpec document loses the security of its only server, which opens both operations.
+const CORPUS = join(process.cwd(), '..', 'shared', 'corpus', 'asyncapi-cli', 'test', 'fixtures');
+const D4_BASE = join(CORPUS, 'dummyspec', 'dummySpec.yml');
+const D4_HEAD = join(CORPUS, 'dummyspec', 'dummySpecWithoutSecurity.yml');
 
-describe.skipIf(!existsSync(B2_BASE) || !existsSync(B2_HEAD))('a real corpus change', () => {
-  it('comments on the cmfutures refactor with a link per finding', async () => {
+describe.skipIf(!existsSync(D4_BASE) || !existsSync(D4_HEAD))('a real corpus change', () => {
+  it('comments on dummySpec losing its security with a link per finding', async () => {
     const history = createTempRepo();
     const github = await startFakeGitHub(OWNER, REPO);
     try {
-      history.write('specs/binance/asyncapi/cmfutures.yaml', readFileSync(B2_BASE, 'utf8'));
-      const base = history.commit('Add security schemas to umfutures/cmfutures');
-      history.write('specs/binance/asyncapi/cmfutures.yaml', readFileSync(B2_HEAD, 'utf8'));
-      const head = history.commit('Refactor cmfutures specs');
+      history.write('specs/dummy/asyncapi.yml', readFileSync(D4_BASE, 'utf8'));
+      const base = history.commit('Add the dummy spec');
+      history.write('specs/dummy/asyncapi.yml', readFileSync(D4_HEAD, 'utf8'));
+      const head = history.commit('Drop the server security');
       const clone = shallowClone(history);
 
       const run = await runAction(github, clone, head, {}, { base });
 
       expect(run.exitCode).toBe(1);
+      expect(run.outputs['highest-severity']).toBe('critical');
       const [comment] = ourComments(github);
       const body = comment?.body ?? '';
       if (process.env.ASR_SHOW_RUNS) writeFileSync(join(tmpdir(), 'asr-corpus-comment.md'), body);
-      const findingCount = Number(run.outputs['finding-count']);
-      expect(findingCount).toBeGreaterThan(0);
-      expect(body.match(/^#### /gm)).toHaveLength(findingCount);
-      const links = body.match(
-        /\/blob\/[0-9a-f]{40}\/specs\/binance\/asyncapi\/cmfutures\.yaml#L\d+/g,
-      );
-      expect(links).toHaveLength(findingCount);
+      expect(run.outputs['finding-count']).toBe('2');
+      expect(body.match(/^#### /gm)).toHaveLength(2);
+      const links = body.match(/\/blob\/[0-9a-f]{40}\/specs\/dummy\/asyncapi\.yml#L\d+/g);
+      expect(links).toHaveLength(2);
+      expect(body).toContain('onTest now admits anonymous access through server mykafka');
       expect(body.length).toBeLessThan(65_536);
     } finally {
       await github.close();
