@@ -6,10 +6,9 @@
  * adversarial strings of 100,000 characters, under a generous bound: a quadratic pattern takes
  * tens of seconds there, a linear one milliseconds.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import ts from 'typescript';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { shortenReport } from '../../src/action/comment.js';
@@ -30,8 +29,7 @@ import {
 } from '../../src/report/escape.js';
 import { blobLineUrl, renderSecurityDiff } from '../../src/report/markdown.js';
 import { renderAll } from './outputs.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { patternsInSource } from '../helpers/source-patterns.js';
 
 /** Where the text a pattern is applied to comes from. */
 type Input = 'pull request' | 'trusted' | 'bounded';
@@ -136,33 +134,6 @@ const AUDIT: [file: string, pattern: string, input: Input, why: string][] = [
   ['src/report/sarif.ts', String.raw`/(^|-)([a-z])/g`, 'trusted', 'rule ids'],
   ['src/settings.ts', String.raw`/[\n,]/`, 'trusted', 'inputs of the workflow'],
 ];
-
-/** Every regular expression literal and `RegExp(...)` call in src/, as `file pattern`. */
-function patternsInSource(): Set<string> {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
-    });
-
-  const found = new Set<string>();
-  for (const path of walk(join(root, 'src'))) {
-    const file = relative(root, path).split('\\').join('/');
-    const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
-    const visit = (node: ts.Node): void => {
-      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        found.add(`${file} ${node.getText(source)}`);
-      }
-      const isCall = ts.isNewExpression(node) || ts.isCallExpression(node);
-      if (isCall && node.expression.getText(source) === 'RegExp') {
-        found.add(`${file} ${node.getText(source)}`);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
-  }
-  return found;
-}
 
 describe('the regular expressions of src/', () => {
   it('are all audited', () => {
