@@ -57264,12 +57264,23 @@ function readModel(document, options) {
     const root = document.root;
     const context = new ModelContext(document, options);
     const top = context.locate(root);
+    if (root === null || root === undefined) {
+        throw new errors/* DocumentError */.M(document.path, 1, 1, 'the file is empty; an AsyncAPI document starts with asyncapi: and its version');
+    }
     if (!isMap(root)) {
         throw new errors/* DocumentError */.M(document.path, top.line, 1, 'the top level must be a mapping');
     }
     const version = root.asyncapi;
     if (typeof version !== 'string') {
-        throw new errors/* DocumentError */.M(document.path, top.line, 1, 'the top level has no asyncapi field with a version string such as "3.0.0"');
+        const at = Object.hasOwn(root, 'asyncapi') ? context.locate(root, 'asyncapi') : top;
+        const reason = Object.hasOwn(root, 'asyncapi')
+            ? // `asyncapi: 3.0` is a number to YAML; the version is a string of three parts.
+                `asyncapi must be a version string such as "3.0.0", not ${describeVersion(version)}; ` +
+                    'quote it'
+            : Object.hasOwn(root, 'openapi') || Object.hasOwn(root, 'swagger')
+                ? 'this is an OpenAPI document, not AsyncAPI; leave it out of the files reviewed'
+                : 'the top level has no asyncapi field with a version string such as "3.0.0"';
+        throw new errors/* DocumentError */.M(document.path, at.line, 1, reason);
     }
     const versionAt = context.locate(root, 'asyncapi');
     if (/^2\.[0-6]\.\d+$/.test(version))
@@ -57277,6 +57288,9 @@ function readModel(document, options) {
     if (/^3\.[01]\.\d+$/.test(version))
         return readAsyncApi3(context, root, version);
     throw new errors/* DocumentError */.M(document.path, versionAt.line, 1, `AsyncAPI ${version} is not supported; versions 2.0.0 to 3.1.0 are`);
+}
+function describeVersion(value) {
+    return typeof value === 'number' ? `the number ${value}` : (JSON.stringify(value) ?? 'nothing');
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
@@ -57660,7 +57674,10 @@ function parseYamlFile(path, bytes, limits, positions) {
         // own walk can count levels, and yaml reports that as a resource exhaustion.
         const reason = firstError.code === 'RESOURCE_EXHAUSTION'
             ? tooDeepReason(limits)
-            : (firstError.message.split('\n')[0] ?? firstError.message);
+            : firstError.code === 'MULTIPLE_DOCS'
+                ? 'the file holds more than one YAML document (a line of ---); an AsyncAPI ' +
+                    'document is one, so split the file'
+                : (firstError.message.split('\n')[0] ?? firstError.message);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DocumentError */ .M(path, where.line, where.col, reason);
     }
     const walker = new Walker(path, document, lineCounter, limits, positions);

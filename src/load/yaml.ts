@@ -175,7 +175,10 @@ export function parseYamlFile(
     const reason =
       firstError.code === 'RESOURCE_EXHAUSTION'
         ? tooDeepReason(limits)
-        : (firstError.message.split('\n')[0] ?? firstError.message);
+        : firstError.code === 'MULTIPLE_DOCS'
+          ? 'the file holds more than one YAML document (a line of ---); an AsyncAPI ' +
+            'document is one, so split the file'
+          : (firstError.message.split('\n')[0] ?? firstError.message);
     throw new DocumentError(path, where.line, where.col, reason);
   }
 
