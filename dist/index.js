@@ -40677,6 +40677,14 @@ function renderNotes(result, policy) {
         lines.push(`- … ${markdown_plural(notices.length - lines.length, 'more note')}`);
     return ['**Notes**', '', ...lines, ''].join('\n');
 }
+/** "1 document", or "2 of 8 documents" when only some of those reviewed have findings. */
+function documentsWithFindings(result) {
+    const reviewed = result.documents.length;
+    const withFindings = result.documents.filter((document) => document.findings.length > 0).length;
+    return withFindings === reviewed
+        ? markdown_plural(reviewed, 'document')
+        : `${withFindings} of ${markdown_plural(reviewed, 'document')}`;
+}
 function renderSummaryLine(result, findings, options) {
     const documentCount = result.documents.length;
     const threshold = options.failOn === undefined
@@ -40688,7 +40696,7 @@ function renderSummaryLine(result, findings, options) {
     const accepted = acceptedCount === 0 ? '' : ` ${acceptedCount} accepted.`;
     const counts = findings.length === 0
         ? `No findings in ${markdown_plural(documentCount, 'document')}: ${NO_FINDING_CLAIM}.`
-        : `**${markdown_plural(findings.length, 'finding')}** in ${markdown_plural(documentCount, 'document')}: ` +
+        : `**${markdown_plural(findings.length, 'finding')}** in ${documentsWithFindings(result)}: ` +
             `${countBySeverity(findings)}.${accepted}`;
     const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
     const configuration = options.policy === undefined ? '' : `\n${renderOrigin(options.policy.origin)}`;

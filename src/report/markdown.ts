@@ -303,6 +303,15 @@ function renderNotes(result: ReviewResult, policy: ReportPolicy | undefined): st
   return ['**Notes**', '', ...lines, ''].join('\n');
 }
 
+/** "1 document", or "2 of 8 documents" when only some of those reviewed have findings. */
+function documentsWithFindings(result: ReviewResult): string {
+  const reviewed = result.documents.length;
+  const withFindings = result.documents.filter((document) => document.findings.length > 0).length;
+  return withFindings === reviewed
+    ? plural(reviewed, 'document')
+    : `${withFindings} of ${plural(reviewed, 'document')}`;
+}
+
 function renderSummaryLine(result: ReviewResult, findings: Finding[], options: MarkdownOptions) {
   const documentCount = result.documents.length;
   const threshold =
@@ -317,7 +326,7 @@ function renderSummaryLine(result: ReviewResult, findings: Finding[], options: M
   const counts =
     findings.length === 0
       ? `No findings in ${plural(documentCount, 'document')}: ${NO_FINDING_CLAIM}.`
-      : `**${plural(findings.length, 'finding')}** in ${plural(documentCount, 'document')}: ` +
+      : `**${plural(findings.length, 'finding')}** in ${documentsWithFindings(result)}: ` +
         `${countBySeverity(findings)}.${accepted}`;
   const model = `Security model: ${codeSpan(result.model)} (${MODEL_SENTENCE[result.model]}).`;
   const configuration =

@@ -63,6 +63,17 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('**3 findings** in 1 document: 1 critical, 1 medium, 1 low.');
   });
 
+  it('counts only the documents that have findings, out of those reviewed', () => {
+    const result = makeResult([], {
+      documents: [
+        makeDocument({ findings: [makeFinding()] }),
+        makeDocument({ head: 'b.yaml' }),
+        makeDocument({ head: 'c.yaml' }),
+      ],
+    });
+    expect(renderMarkdown(result)).toContain('**1 finding** in 1 of 3 documents: 1 critical.');
+  });
+
   it('renders effective security before and after as a collapsed diff', () => {
     const markdown = renderMarkdown(makeResult([makeFinding()]));
     expect(markdown).toContain('<details><summary>Effective security before and after</summary>');
