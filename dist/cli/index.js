@@ -13184,6 +13184,11 @@ class Reader2 {
                 const followed = this.context.follow(channel[field], resolved.file, `${address}.${field}`);
                 const operation = this.context.expectMap(followed.value, `${address}.${field}`, operationAt);
                 const id = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+                if (id === undefined && operation.operationId !== undefined) {
+                    this.context.notice(`${address}.${field}: operationId must be a string, not ` +
+                        `${describeValue(operation.operationId)}; the operation is matched by its channel ` +
+                        'and action only (quote the id)', this.context.locate(operation, 'operationId', operationAt));
+                }
                 if (id !== undefined) {
                     // Operations are matched across versions by id: two with one id could be swapped
                     // between base and head, a weaker one taking the other's place unseen.

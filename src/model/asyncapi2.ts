@@ -110,6 +110,14 @@ class Reader2 {
         );
 
         const id = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+        if (id === undefined && operation.operationId !== undefined) {
+          this.context.notice(
+            `${address}.${field}: operationId must be a string, not ` +
+              `${describeValue(operation.operationId)}; the operation is matched by its channel ` +
+              'and action only (quote the id)',
+            this.context.locate(operation, 'operationId', operationAt),
+          );
+        }
         if (id !== undefined) {
           // Operations are matched across versions by id: two with one id could be swapped
           // between base and head, a weaker one taking the other's place unseen.

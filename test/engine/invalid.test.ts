@@ -34,3 +34,17 @@ describe('a head that is not an AsyncAPI document', () => {
     expect(review.findings[0]?.message).toMatch(reason);
   });
 });
+
+describe('a 2.x operationId that is not a string', () => {
+  it('is said in a notice, and the operation is still reviewed', async () => {
+    const text = (security: string) =>
+      'asyncapi: 2.6.0\ninfo: {title: T, version: "1"}\nchannels:\n  orders:\n    publish:\n' +
+      `      operationId: 42\n${security}`;
+    const review = await reviewTexts(text('      security: [{key: []}]\n'), text(''));
+    expect(review.notices.map((notice) => notice.message)).toContain(
+      'orders.publish: operationId must be a string, not 42; the operation is matched by its ' +
+        'channel and action only (quote the id)',
+    );
+    expect(review.notices[0]?.location.line).toBe(6);
+  });
+});
