@@ -11613,6 +11613,10 @@ function undeclaredServer(name, at) {
         protocolLocation: at,
     };
 }
+/** A trait's `security: []` is said as the trait's in messages, not as the operation's own. */
+function markTrait(security) {
+    return security.state === 'empty' ? { ...security, fromTrait: true } : security;
+}
 
 ;// CONCATENATED MODULE: ./src/compare/strength.ts
 /**
@@ -11921,6 +11925,13 @@ const via = (context) => context.server === null ? '' : ` through server ${conte
 // An operation that reached no server before could not be used at all, which is not a
 // requirement; say so instead of "it required no reachable server".
 const requiredBefore = (context) => context.before === NO_REACHABLE_SERVER ? 'it reached no server' : `it required ${context.before}`;
+/** Whose `security: []` opened the operation: its own, or one of its traits'. */
+function emptyWhose(c) {
+    return c.emptyFromTrait === true ? 'the `security: []` of its trait' : 'its own `security: []`';
+}
+function emptyFix(c) {
+    return c.emptyFromTrait === true ? 'remove it from the trait' : 'delete the key';
+}
 const RULE_LIST = [
     {
         id: 'security-removed',
@@ -11928,8 +11939,8 @@ const RULE_LIST = [
         title: 'Security removed',
         why: 'Anyone who can reach the broker can now use the operation without credentials.',
         message: (c) => c.emptyOverride && c.model === 'override'
-            ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
-                `means no security at all (before: ${c.before}); delete the key to inherit instead.`
+            ? `${c.operation} now admits anonymous access${via(c)} because ${emptyWhose(c)} ` +
+                `means no security at all (before: ${c.before}); ${emptyFix(c)} to inherit instead.`
             : `${c.operation} now admits anonymous access${via(c)}; before, ${requiredBefore(c)}.`,
     },
     {
@@ -11965,9 +11976,9 @@ const RULE_LIST = [
         title: 'Unsecured operation added',
         why: 'The document secures its other operations, so an open new one is most likely a slip.',
         message: (c) => c.emptyOverride && c.model === 'override'
-            ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
-                '`security: []` means no security at all, while the document secures its other ' +
-                "operations; delete the key to inherit the server's."
+            ? `New operation ${c.operation} admits anonymous access${via(c)} because ` +
+                `${emptyWhose(c)} means no security at all, while the document secures its other ` +
+                `operations; ${emptyFix(c)} to inherit the server's.`
             : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
                 'secures its other operations; give it security, or accept it if it is public.',
     },
@@ -12177,6 +12188,7 @@ function toFindings(pair, buckets, baseAlternatives, headAlternatives, options) 
             model: options.model,
             causes,
             emptyOverride: head.security.state === 'empty',
+            emptyFromTrait: head.security.state === 'empty' && head.security.fromTrait === true,
             detail: bucket.details.get(ruleId) ?? after,
         });
         const finding = {
@@ -13257,8 +13269,9 @@ class Reader2 {
             const traitAt = this.context.locateItem(traits, index, this.context.locate(operation, 'traits'));
             const followed = this.context.follow(trait, this.context.fileOf(traits, file), `${where} trait`);
             const body = this.context.expectMap(followed.value, `${where}.traits[${index}]`, traitAt);
-            if (Object.hasOwn(body, 'security'))
-                security = this.securityField(body, `${where} trait`);
+            if (Object.hasOwn(body, 'security')) {
+                security = markTrait(this.securityField(body, `${where} trait`));
+            }
         });
         return security;
     }
@@ -13466,7 +13479,7 @@ class Reader3 {
             const followed = this.context.follow(trait, this.context.fileOf(traits, file), `operation ${id} trait`);
             const body = this.context.expectMap(followed.value, `operations.${id}.traits[${index}]`, traitAt);
             if (Object.hasOwn(body, 'security')) {
-                security = this.context.ownSecurity(body, `operations.${id} trait`, (list, at) => this.schemeList(list, at, followed.file));
+                security = markTrait(this.context.ownSecurity(body, `operations.${id} trait`, (list, at) => this.schemeList(list, at, followed.file)));
             }
         });
         return security;

@@ -251,6 +251,7 @@ function toFindings(
       model: options.model,
       causes,
       emptyOverride: head.security.state === 'empty',
+      emptyFromTrait: head.security.state === 'empty' && head.security.fromTrait === true,
       detail: bucket.details.get(ruleId) ?? after,
     });
 

@@ -16,6 +16,8 @@ export interface MessageContext {
   causes: Cause[];
   /** True when the operation's own `security: []` is what opened it. */
   emptyOverride: boolean;
+  /** True when that `security: []` comes from one of the operation's traits. */
+  emptyFromTrait?: boolean;
   /** Extra detail: the new ways in, the unreadable reference, the parse error. */
   detail: string;
 }
@@ -38,6 +40,15 @@ const via = (context: MessageContext): string =>
 const requiredBefore = (context: MessageContext): string =>
   context.before === NO_REACHABLE_SERVER ? 'it reached no server' : `it required ${context.before}`;
 
+/** Whose `security: []` opened the operation: its own, or one of its traits'. */
+function emptyWhose(c: MessageContext): string {
+  return c.emptyFromTrait === true ? 'the `security: []` of its trait' : 'its own `security: []`';
+}
+
+function emptyFix(c: MessageContext): string {
+  return c.emptyFromTrait === true ? 'remove it from the trait' : 'delete the key';
+}
+
 const RULE_LIST: readonly Rule[] = [
   {
     id: 'security-removed',
@@ -46,8 +57,8 @@ const RULE_LIST: readonly Rule[] = [
     why: 'Anyone who can reach the broker can now use the operation without credentials.',
     message: (c) =>
       c.emptyOverride && c.model === 'override'
-        ? `${c.operation} now admits anonymous access${via(c)} because its own \`security: []\` ` +
-          `means no security at all (before: ${c.before}); delete the key to inherit instead.`
+        ? `${c.operation} now admits anonymous access${via(c)} because ${emptyWhose(c)} ` +
+          `means no security at all (before: ${c.before}); ${emptyFix(c)} to inherit instead.`
         : `${c.operation} now admits anonymous access${via(c)}; before, ${requiredBefore(c)}.`,
   },
   {
@@ -87,9 +98,9 @@ const RULE_LIST: readonly Rule[] = [
     why: 'The document secures its other operations, so an open new one is most likely a slip.',
     message: (c) =>
       c.emptyOverride && c.model === 'override'
-        ? `New operation ${c.operation} admits anonymous access${via(c)} because its own ` +
-          '`security: []` means no security at all, while the document secures its other ' +
-          "operations; delete the key to inherit the server's."
+        ? `New operation ${c.operation} admits anonymous access${via(c)} because ` +
+          `${emptyWhose(c)} means no security at all, while the document secures its other ` +
+          `operations; ${emptyFix(c)} to inherit the server's.`
         : `New operation ${c.operation} admits anonymous access${via(c)} while the document ` +
           'secures its other operations; give it security, or accept it if it is public.',
   },

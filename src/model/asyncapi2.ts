@@ -8,7 +8,14 @@
  */
 import type { SourceLocation } from '../compare/finding.js';
 import { DocumentError } from '../load/errors.js';
-import { describeValue, isMap, ModelContext, undeclaredServer, type YamlMap } from './context.js';
+import {
+  describeValue,
+  isMap,
+  markTrait,
+  ModelContext,
+  undeclaredServer,
+  type YamlMap,
+} from './context.js';
 import { makeScheme, SCOPED_TYPES, schemeTypeProblem, sortedUnique } from './schemes.js';
 import type {
   Action,
@@ -217,7 +224,9 @@ class Reader2 {
         `${where} trait`,
       );
       const body = this.context.expectMap(followed.value, `${where}.traits[${index}]`, traitAt);
-      if (Object.hasOwn(body, 'security')) security = this.securityField(body, `${where} trait`);
+      if (Object.hasOwn(body, 'security')) {
+        security = markTrait(this.securityField(body, `${where} trait`));
+      }
     });
     return security;
   }

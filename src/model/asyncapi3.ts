@@ -12,6 +12,7 @@ import {
   describeValue,
   isMap,
   lastPointerSegment,
+  markTrait,
   ModelContext,
   undeclaredServer,
   type YamlMap,
@@ -223,8 +224,10 @@ class Reader3 {
         traitAt,
       );
       if (Object.hasOwn(body, 'security')) {
-        security = this.context.ownSecurity(body, `operations.${id} trait`, (list, at) =>
-          this.schemeList(list, at, followed.file),
+        security = markTrait(
+          this.context.ownSecurity(body, `operations.${id} trait`, (list, at) =>
+            this.schemeList(list, at, followed.file),
+          ),
         );
       }
     });

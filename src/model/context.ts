@@ -206,3 +206,8 @@ export function undeclaredServer(name: string, at: SourceLocation): Server {
     protocolLocation: at,
   };
 }
+
+/** A trait's `security: []` is said as the trait's in messages, not as the operation's own. */
+export function markTrait(security: OwnSecurity): OwnSecurity {
+  return security.state === 'empty' ? { ...security, fromTrait: true } : security;
+}

@@ -48,7 +48,12 @@ export interface Alternative {
  */
 export type OwnSecurity =
   | { state: 'absent' }
-  | { state: 'empty'; location: SourceLocation }
+  | {
+      state: 'empty';
+      location: SourceLocation;
+      /** True when an operation trait's `security: []` is what set it. */
+      fromTrait?: boolean;
+    }
   | { state: 'list'; alternatives: Alternative[]; location: SourceLocation };
 
 export interface Server {
