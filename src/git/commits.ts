@@ -71,8 +71,7 @@ export async function ensureLocalCommit(repoDir: string, ref: string): Promise<F
   const present = await resolveLocalCommit(repoDir, ref);
   if (present !== undefined) return { sha: present, attempts: [`${ref} is in the clone`] };
 
-  const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
-  const depth = shallow === 'true' ? ['--depth=1'] : [];
+  const depth = (await isShallowClone(repoDir)) ? ['--depth=1'] : [];
   const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
   const fetched = await gitSucceeds(repoDir, fetchArgs);
   const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
@@ -103,17 +102,7 @@ export async function findMergeBase(
     `+refs/heads/${defaultBranch}:refs/remotes/origin/${defaultBranch}`,
   ]);
   if (!fetched) return undefined;
-
-  try {
-    const base = await runGitText(repoDir, [
-      'merge-base',
-      `refs/remotes/origin/${defaultBranch}`,
-      headSha,
-    ]);
-    return base.trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return localMergeBase(repoDir, `refs/remotes/origin/${defaultBranch}`, headSha);
 }
 
 /**

@@ -287,17 +287,25 @@ class Reader3 {
   }
 }
 
+/** Where a 3.x document declares its servers, as a reference spells it. */
+const SERVERS_POINTER = '#/servers/';
+
+/** The `$ref` of a channel's server entry, or the entry itself when it is not a reference. */
+function referenceOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+}
+
 /**
  * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
  * `$ref` one shared definition are the same object once resolved, but not the same server.
  */
 function serverNamedBy(entry: unknown, servers: Map<string, Server>): string[] | undefined {
-  if (typeof entry !== 'object' || entry === null || !('$ref' in entry)) return undefined;
-  const ref = entry.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/servers/')) return undefined;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const ref = referenceOf(entry);
+  if (typeof ref !== 'string' || !ref.startsWith(SERVERS_POINTER)) return undefined;
 
   const name = lastPointerSegment(ref.slice(1));
-  const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+  const isOneSegment = ref.slice(SERVERS_POINTER.length).includes('/') === false;
   return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }
 
@@ -306,8 +314,8 @@ function serverNamedBy(entry: unknown, servers: Map<string, Server>): string[] |
  * reference, so that a 2.x name and its 3.x reference agree, else the reference as written.
  */
 function undeclaredName(entry: unknown): string {
-  const ref = typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+  const ref = referenceOf(entry);
   if (typeof ref !== 'string') return describeValue(ref);
-  if (ref.startsWith('#/servers/')) return lastPointerSegment(ref.slice(1)) ?? ref;
+  if (ref.startsWith(SERVERS_POINTER)) return lastPointerSegment(ref.slice(1)) ?? ref;
   return ref;
 }

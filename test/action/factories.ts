@@ -38,3 +38,21 @@ export function makeResult(
 ): ReviewResult {
   return { model: 'override', documents: [makeDocument({ findings })], ...overrides };
 }
+
+/** A one-operation 3.0 document secured by its server, and the same without that security. */
+export const SECURED = `asyncapi: 3.0.0
+info: { title: Orders, version: 1.0.0 }
+servers:
+  production:
+    host: broker.example.com
+    protocol: mqtts
+    security: [{ $ref: '#/components/securitySchemes/cert' }]
+channels:
+  orders: { address: orders }
+operations:
+  sendOrder: { action: send, channel: { $ref: '#/channels/orders' } }
+components:
+  securitySchemes:
+    cert: { type: X509 }
+`;
+export const UNSECURED = SECURED.replace(/ {4}security: .*\n/, '');

@@ -5,23 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/action/main.js';
 import { createTempRepo, type TempRepo } from '../git/temp-repo.js';
 import { fakeContext, memoryApi } from './fake-context.js';
-
-const SECURED = `asyncapi: 3.0.0
-info: { title: Orders, version: 1.0.0 }
-servers:
-  production:
-    host: broker.example.com
-    protocol: mqtts
-    security: [{ $ref: '#/components/securitySchemes/cert' }]
-channels:
-  orders: { address: orders }
-operations:
-  sendOrder: { action: send, channel: { $ref: '#/channels/orders' } }
-components:
-  securitySchemes:
-    cert: { type: X509 }
-`;
-const UNSECURED = SECURED.replace(/ {4}security: .*\n/, '');
+import { SECURED, UNSECURED } from './factories.js';
 
 function pullRequest(base: string, head: string) {
   return { pull_request: { number: 3, base: { sha: base }, head: { sha: head } } };

@@ -21,27 +21,10 @@ import { run } from '../../src/action/main.js';
 import { GitRevision } from '../../src/git/revision.js';
 import { ConfigError } from '../../src/policy/config.js';
 import { createTempRepo, type TempRepo } from '../git/temp-repo.js';
-import { makeFinding } from './factories.js';
+import { makeFinding, SECURED, UNSECURED } from './factories.js';
 import { fakeContext, memoryApi } from './fake-context.js';
 
 const CONFIG_PATH = '.github/asyncapi-security-review.yml';
-
-const SECURED = `asyncapi: 3.0.0
-info: { title: Orders, version: 1.0.0 }
-servers:
-  production:
-    host: broker.example.com
-    protocol: mqtts
-    security: [{ $ref: '#/components/securitySchemes/cert' }]
-channels:
-  orders: { address: orders }
-operations:
-  sendOrder: { action: send, channel: { $ref: '#/channels/orders' } }
-components:
-  securitySchemes:
-    cert: { type: X509 }
-`;
-const UNSECURED = SECURED.replace(/ {4}security: .*\n/, '');
 
 const ACCEPT_SEND_ORDER = `accept:
   - rule: security-removed
