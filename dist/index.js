@@ -39147,8 +39147,7 @@ async function ensureLocalCommit(repoDir, ref) {
     const present = await commits_resolveLocalCommit(repoDir, ref);
     if (present !== undefined)
         return { sha: present, attempts: [`${ref} is in the clone`] };
-    const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
-    const depth = shallow === 'true' ? ['--depth=1'] : [];
+    const depth = (await isShallowClone(repoDir)) ? ['--depth=1'] : [];
     const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
     const fetched = await gitSucceeds(repoDir, fetchArgs);
     const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
@@ -39175,17 +39174,7 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     ]);
     if (!fetched)
         return undefined;
-    try {
-        const base = await runGitText(repoDir, [
-            'merge-base',
-            `refs/remotes/origin/${defaultBranch}`,
-            headSha,
-        ]);
-        return base.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return localMergeBase(repoDir, `refs/remotes/origin/${defaultBranch}`, headSha);
 }
 /**
  * The merge base of two commits present in the clone, or undefined when git cannot find one:
@@ -51376,8 +51365,9 @@ async function readConfiguration(revisions, configFile, from) {
     // saying so keeps its author from wondering why the edit has no effect.
     if (from === 'base') {
         const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-        const before = revisions.branchPoint
-            ? await readAt(revisions.branchPoint, path).catch(() => undefined)
+        const branchPoint = revisions.branchPoint;
+        const before = branchPoint !== undefined && branchPoint.sha !== revision.sha
+            ? await readAt(branchPoint, path).catch(() => undefined)
             : bytes;
         if (!sameBytes(before, headBytes)) {
             const change = before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
@@ -57253,18 +57243,24 @@ class Reader3 {
         });
     }
 }
+/** Where a 3.x document declares its servers, as a reference spells it. */
+const SERVERS_POINTER = '#/servers/';
+/** The `$ref` of a channel's server entry, or the entry itself when it is not a reference. */
+function referenceOf(entry) {
+    return typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+}
 /**
  * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
  * `$ref` one shared definition are the same object once resolved, but not the same server.
  */
 function serverNamedBy(entry, servers) {
-    if (typeof entry !== 'object' || entry === null || !('$ref' in entry))
+    if (typeof entry !== 'object' || entry === null)
         return undefined;
-    const ref = entry.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/servers/'))
+    const ref = referenceOf(entry);
+    if (typeof ref !== 'string' || !ref.startsWith(SERVERS_POINTER))
         return undefined;
     const name = lastPointerSegment(ref.slice(1));
-    const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+    const isOneSegment = ref.slice(SERVERS_POINTER.length).includes('/') === false;
     return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }
 /**
@@ -57272,10 +57268,10 @@ function serverNamedBy(entry, servers) {
  * reference, so that a 2.x name and its 3.x reference agree, else the reference as written.
  */
 function undeclaredName(entry) {
-    const ref = typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+    const ref = referenceOf(entry);
     if (typeof ref !== 'string')
         return describeValue(ref);
-    if (ref.startsWith('#/servers/'))
+    if (ref.startsWith(SERVERS_POINTER))
         return lastPointerSegment(ref.slice(1)) ?? ref;
     return ref;
 }

@@ -50,7 +50,7 @@ export interface EngineOptions {
 /**
  * What the engine keeps of a loaded document once its model is built: not the YAML tree. The
  * model holds every line it may report, so dropping the tree lets the base's be collected
- * while the head is parsed, which halves the peak memory of a large pair.
+ * while the head is parsed (peak RSS of the 10,000-operation 3.0 pair: 551 to 459 MB).
  */
 type ReadDocument = Pick<LoadedDocument, 'path' | 'filesRead' | 'digests'>;
 

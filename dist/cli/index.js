@@ -13531,18 +13531,24 @@ class Reader3 {
         });
     }
 }
+/** Where a 3.x document declares its servers, as a reference spells it. */
+const SERVERS_POINTER = '#/servers/';
+/** The `$ref` of a channel's server entry, or the entry itself when it is not a reference. */
+function referenceOf(entry) {
+    return typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+}
 /**
  * The server a `$ref: '#/servers/<name>'` entry names by its own pointer: two servers that
  * `$ref` one shared definition are the same object once resolved, but not the same server.
  */
 function serverNamedBy(entry, servers) {
-    if (typeof entry !== 'object' || entry === null || !('$ref' in entry))
+    if (typeof entry !== 'object' || entry === null)
         return undefined;
-    const ref = entry.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/servers/'))
+    const ref = referenceOf(entry);
+    if (typeof ref !== 'string' || !ref.startsWith(SERVERS_POINTER))
         return undefined;
     const name = lastPointerSegment(ref.slice(1));
-    const isOneSegment = ref.slice('#/servers/'.length).includes('/') === false;
+    const isOneSegment = ref.slice(SERVERS_POINTER.length).includes('/') === false;
     return name !== undefined && isOneSegment && servers.has(name) ? [name] : undefined;
 }
 /**
@@ -13550,10 +13556,10 @@ function serverNamedBy(entry, servers) {
  * reference, so that a 2.x name and its 3.x reference agree, else the reference as written.
  */
 function undeclaredName(entry) {
-    const ref = typeof entry === 'object' && entry !== null && '$ref' in entry ? entry.$ref : entry;
+    const ref = referenceOf(entry);
     if (typeof ref !== 'string')
         return describeValue(ref);
-    if (ref.startsWith('#/servers/'))
+    if (ref.startsWith(SERVERS_POINTER))
         return lastPointerSegment(ref.slice(1)) ?? ref;
     return ref;
 }
@@ -13995,8 +14001,7 @@ async function ensureLocalCommit(repoDir, ref) {
     const present = await resolveLocalCommit(repoDir, ref);
     if (present !== undefined)
         return { sha: present, attempts: [`${ref} is in the clone`] };
-    const shallow = (await runGitText(repoDir, ['rev-parse', '--is-shallow-repository'])).trim();
-    const depth = shallow === 'true' ? ['--depth=1'] : [];
+    const depth = (await isShallowClone(repoDir)) ? ['--depth=1'] : [];
     const fetchArgs = ['fetch', ...FETCH_OPTIONS, ...depth, '--end-of-options', 'origin', ref];
     const fetched = await gitSucceeds(repoDir, fetchArgs);
     const attempt = `git ${fetchArgs.join(' ')} ${fetched ? 'succeeded' : 'failed'}`;
@@ -14023,17 +14028,7 @@ async function findMergeBase(repoDir, defaultBranch, headSha) {
     ]);
     if (!fetched)
         return undefined;
-    try {
-        const base = await runGitText(repoDir, [
-            'merge-base',
-            `refs/remotes/origin/${defaultBranch}`,
-            headSha,
-        ]);
-        return base.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return localMergeBase(repoDir, `refs/remotes/origin/${defaultBranch}`, headSha);
 }
 /**
  * The merge base of two commits present in the clone, or undefined when git cannot find one:
@@ -23917,8 +23912,9 @@ async function readConfiguration(revisions, configFile, from) {
     // saying so keeps its author from wondering why the edit has no effect.
     if (from === 'base') {
         const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-        const before = revisions.branchPoint
-            ? await readAt(revisions.branchPoint, path).catch(() => undefined)
+        const branchPoint = revisions.branchPoint;
+        const before = branchPoint !== undefined && branchPoint.sha !== revision.sha
+            ? await readAt(branchPoint, path).catch(() => undefined)
             : bytes;
         if (!sameBytes(before, headBytes)) {
             const change = before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';
@@ -25992,17 +25988,21 @@ async function run(argv, cwd) {
     if (gitMode && args.values.root !== undefined) {
         throw new UsageError('--root is for two files; in git mode the root is the repository');
     }
+    const fromFile = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
+    const revisions = gitMode
+        ? await openRepository(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+        : null;
     // The file --config names; in git mode without it, the repository's own file at the base
     // commit, as the Action reads it, so that both review a change under the same policy.
     const configuration = configPath !== undefined
-        ? { loaded: await loadConfigFile(cwd, configPath), origin: fileOrigin(configPath), notes: [] }
-        : gitMode
-            ? await loadBaseConfig(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+        ? { loaded: fromFile, origin: fileOrigin(configPath), notes: [] }
+        : revisions !== null
+            ? await loadBaseConfig(revisions)
             : { loaded: null, origin: null, notes: [] };
     const policy = resolvePolicy(configuration.loaded, { failOn, model, files: gitMode ? args.positionals : null }, configuration.origin);
     // Review, then the policy: rules turned off, fingerprints, accepted findings.
-    const reviewed = gitMode
-        ? await reviewRevisions(cwd, args.values['base-ref'] ?? '', args.values['head-ref'], policy)
+    const reviewed = revisions !== null
+        ? await reviewRevisions(revisions, policy)
         : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
     const applied = applyPolicy(reviewed.result, policy, utcDay());
     const { result } = applied;
@@ -26077,22 +26077,27 @@ async function loadConfigFile(cwd, path) {
 function fileOrigin(path) {
     return { file: path, from: 'file' };
 }
-/**
- * Git mode's configuration: `.github/asyncapi-security-review.yml` at the base commit, when
- * there is one. A missing file means the defaults, said in the report; an invalid one is a
- * usage error (exit 2) naming the key, the line and the revision.
- */
-async function loadBaseConfig(cwd, baseRef, headRef) {
-    await requireRepository(cwd);
-    let revisions;
+/** Git mode's two commits, read from the repository around `cwd`; checked once, used twice. */
+async function openRepository(cwd, baseRef, headRef) {
+    if (!(await isGitRepository(cwd))) {
+        throw new UsageError(`--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
+            'or give two files');
+    }
     try {
-        revisions = await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
+        return await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
     }
     catch (error) {
         if (error instanceof RevisionError)
             throw new UsageError(error.message);
         throw error;
     }
+}
+/**
+ * Git mode's configuration: `.github/asyncapi-security-review.yml` at the base commit, when
+ * there is one. A missing file means the defaults, said in the report; an invalid one is a
+ * usage error (exit 2) naming the key, the line and the revision.
+ */
+async function loadBaseConfig(revisions) {
     try {
         return await readConfiguration(revisions, null, 'base');
     }
@@ -26102,27 +26107,12 @@ async function loadBaseConfig(cwd, baseRef, headRef) {
         throw error;
     }
 }
-async function requireRepository(cwd) {
-    if (!(await isGitRepository(cwd))) {
-        throw new UsageError(`--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
-            'or give two files');
-    }
-}
 function engineOptions(policy) {
     return { model: policy.model, ...policy.engine };
 }
-/** Git mode: every matched document between two commits of the repository around `cwd`. */
-async function reviewRevisions(cwd, baseRef, headRef, policy) {
-    await requireRepository(cwd);
-    let plan;
-    try {
-        plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', policy.files);
-    }
-    catch (error) {
-        if (error instanceof RevisionError)
-            throw new UsageError(error.message);
-        throw error;
-    }
+/** Git mode: every matched document between the two commits. */
+async function reviewRevisions(revisions, policy) {
+    const plan = await planReview(revisions.base, revisions.head, policy.files);
     // Globs that match nothing are most likely a typo; a green run would hide it.
     if (policy.files.length > 0 && plan.pairs.length === 0) {
         throw new UsageError(`no file in either commit matches ${policy.files.join(', ')}; check the globs ` +

@@ -106,9 +106,11 @@ export async function readConfiguration(
   // saying so keeps its author from wondering why the edit has no effect.
   if (from === 'base') {
     const headBytes = await readAt(revisions.head, path).catch(() => undefined);
-    const before = revisions.branchPoint
-      ? await readAt(revisions.branchPoint, path).catch(() => undefined)
-      : bytes;
+    const branchPoint = revisions.branchPoint;
+    const before =
+      branchPoint !== undefined && branchPoint.sha !== revision.sha
+        ? await readAt(branchPoint, path).catch(() => undefined)
+        : bytes;
     if (!sameBytes(before, headBytes)) {
       const change =
         before === undefined ? 'adds' : headBytes === undefined ? 'deletes' : 'changes';

@@ -12,7 +12,7 @@ import { reviewDocument, type EngineOptions } from '../engine.js';
 import { FolderSource } from '../load/folder.js';
 import { isGitRepository, RevisionError } from '../git/commits.js';
 import { ConfigFileError, readConfiguration } from '../action/configuration.js';
-import { listDocumentPairs, openGitRevisions, reviewPlan } from '../git/plan.js';
+import { openGitRevisions, planReview, reviewPlan, type GitRevisions } from '../git/plan.js';
 import { ConfigError, parseConfig, type LoadedConfig } from '../policy/config.js';
 import {
   applyPolicy,
@@ -111,13 +111,18 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   if (gitMode && args.values.root !== undefined) {
     throw new UsageError('--root is for two files; in git mode the root is the repository');
   }
+  const fromFile = configPath === undefined ? null : await loadConfigFile(cwd, configPath);
+  const revisions = gitMode
+    ? await openRepository(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+    : null;
+
   // The file --config names; in git mode without it, the repository's own file at the base
   // commit, as the Action reads it, so that both review a change under the same policy.
   const configuration =
     configPath !== undefined
-      ? { loaded: await loadConfigFile(cwd, configPath), origin: fileOrigin(configPath), notes: [] }
-      : gitMode
-        ? await loadBaseConfig(cwd, args.values['base-ref'] ?? '', args.values['head-ref'])
+      ? { loaded: fromFile, origin: fileOrigin(configPath), notes: [] }
+      : revisions !== null
+        ? await loadBaseConfig(revisions)
         : { loaded: null, origin: null, notes: [] };
   const policy = resolvePolicy(
     configuration.loaded,
@@ -126,9 +131,10 @@ async function run(argv: string[], cwd: string): Promise<CliOutcome> {
   );
 
   // Review, then the policy: rules turned off, fingerprints, accepted findings.
-  const reviewed = gitMode
-    ? await reviewRevisions(cwd, args.values['base-ref'] ?? '', args.values['head-ref'], policy)
-    : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
+  const reviewed =
+    revisions !== null
+      ? await reviewRevisions(revisions, policy)
+      : await reviewFilePair(cwd, args.positionals, args.values.root, policy);
   const applied = applyPolicy(reviewed.result, policy, utcDay());
   const { result } = applied;
   const notes = [...configuration.notes, ...applied.notes];
@@ -214,39 +220,39 @@ function fileOrigin(path: string): ConfigOrigin {
   return { file: path, from: 'file' };
 }
 
+/** Git mode's two commits, read from the repository around `cwd`; checked once, used twice. */
+async function openRepository(
+  cwd: string,
+  baseRef: string,
+  headRef: string | undefined,
+): Promise<GitRevisions> {
+  if (!(await isGitRepository(cwd))) {
+    throw new UsageError(
+      `--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
+        'or give two files',
+    );
+  }
+  try {
+    return await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
+  } catch (error) {
+    if (error instanceof RevisionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Git mode's configuration: `.github/asyncapi-security-review.yml` at the base commit, when
  * there is one. A missing file means the defaults, said in the report; an invalid one is a
  * usage error (exit 2) naming the key, the line and the revision.
  */
 async function loadBaseConfig(
-  cwd: string,
-  baseRef: string,
-  headRef: string | undefined,
+  revisions: GitRevisions,
 ): Promise<{ loaded: LoadedConfig | null; origin: ConfigOrigin; notes: PolicyNote[] }> {
-  await requireRepository(cwd);
-  let revisions;
-  try {
-    revisions = await openGitRevisions(cwd, baseRef, headRef ?? 'HEAD');
-  } catch (error) {
-    if (error instanceof RevisionError) throw new UsageError(error.message);
-    throw error;
-  }
-
   try {
     return await readConfiguration(revisions, null, 'base');
   } catch (error) {
     if (error instanceof ConfigFileError) throw new ConfigUsageError(error.message);
     throw error;
-  }
-}
-
-async function requireRepository(cwd: string): Promise<void> {
-  if (!(await isGitRepository(cwd))) {
-    throw new UsageError(
-      `--base-ref needs a git repository, and ${cwd} is not inside one: run it in a clone, ` +
-        'or give two files',
-    );
   }
 }
 
@@ -259,22 +265,9 @@ function engineOptions(policy: Policy): EngineOptions {
   return { model: policy.model, ...policy.engine };
 }
 
-/** Git mode: every matched document between two commits of the repository around `cwd`. */
-async function reviewRevisions(
-  cwd: string,
-  baseRef: string,
-  headRef: string | undefined,
-  policy: Policy,
-): Promise<Reviewed> {
-  await requireRepository(cwd);
-
-  let plan;
-  try {
-    plan = await listDocumentPairs(cwd, baseRef, headRef ?? 'HEAD', policy.files);
-  } catch (error) {
-    if (error instanceof RevisionError) throw new UsageError(error.message);
-    throw error;
-  }
+/** Git mode: every matched document between the two commits. */
+async function reviewRevisions(revisions: GitRevisions, policy: Policy): Promise<Reviewed> {
+  const plan = await planReview(revisions.base, revisions.head, policy.files);
 
   // Globs that match nothing are most likely a typo; a green run would hide it.
   if (policy.files.length > 0 && plan.pairs.length === 0) {

@@ -88,12 +88,17 @@ export async function listDocumentPairs(
   return planReview(base, head, globs);
 }
 
+export interface GitRevisions {
+  base: GitRevision;
+  head: GitRevision;
+}
+
 /** Both revisions from the local clone; a ref that is not a commit there is a RevisionError. */
 export async function openGitRevisions(
   repoDir: string,
   baseRef: string,
   headRef: string,
-): Promise<{ base: GitRevision; head: GitRevision }> {
+): Promise<GitRevisions> {
   const [baseSha, headSha] = await Promise.all([
     resolveRequired(repoDir, baseRef, '--base-ref'),
     resolveRequired(repoDir, headRef, '--head-ref'),
